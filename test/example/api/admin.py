@@ -1,0 +1,1 @@
+# Nothing to register: the api app has no models.
