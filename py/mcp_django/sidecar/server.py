@@ -1,0 +1,184 @@
+"""The sidecar's socket server: hello, then requests served one at a time on the main thread.
+
+A reader thread owns the socket's receiving side: it queues requests for the main thread and
+handles ``cancel`` at once (user code may be running). Responses are written under a lock.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import socket
+import struct
+import sys
+import threading
+from typing import Any, Callable
+
+from . import PROTOCOL_VERSION, bootstrap, capture, interrupts, shell
+from .codec import CODEC_NAME
+from .framing import FrameError, encode_frame, read_frame
+
+# Default cap for each of stdout, stderr and repr, in characters.
+DEFAULT_OUTPUT_LIMIT = 50_000
+
+
+def log(message: str) -> None:
+    """A line for the MCP server's log (the real stderr is a pipe the server reads)."""
+    sys.__stderr__.write(f"mcp-django sidecar: {message}\n")
+    sys.__stderr__.flush()
+
+
+def listen(path: str) -> socket.socket:
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    os.chmod(path, 0o600)
+    listener.listen(1)
+    return listener
+
+
+def accept_same_user(listener: socket.socket) -> socket.socket:
+    """Accept a connection from a process of this user (checked with SO_PEERCRED where it exists)."""
+    while True:
+        conn, _ = listener.accept()
+        if not hasattr(socket, "SO_PEERCRED"):
+            return conn
+        _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+        if uid == os.getuid():
+            return conn
+        log(f"refused a connection from uid {uid}")
+        conn.close()
+
+
+class Channel:
+    """The connected socket: frames written under a lock, since two threads answer."""
+
+    def __init__(self, conn: socket.socket) -> None:
+        self.conn = conn
+        self._lock = threading.Lock()
+
+    def send(self, message: dict[str, Any]) -> None:
+        frame = encode_frame(message)
+        with self._lock:
+            self.conn.sendall(frame)
+
+    def receive(self) -> dict[str, Any] | None:
+        return read_frame(self.conn)
+
+
+def _op_execute(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+    code = args["code"]
+    if not isinstance(code, str):
+        raise TypeError("code must be a string")
+    return shell.execute(
+        request_id,
+        session=str(args.get("session", "default")),
+        code=code,
+        limit=int(args.get("limit", DEFAULT_OUTPUT_LIMIT)),
+        timeout=float(args.get("timeout", 0)),
+    )
+
+
+def _op_reset(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+    shell.reset(str(args.get("session", "default")))
+    return {}
+
+
+def _op_close_session(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+    shell.reset(str(args["session"]))
+    return {}
+
+
+def _op_sessions(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+    return {"sessions": shell.sessions()}
+
+
+def _op_ping(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+OPERATIONS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+    "shell.execute": _op_execute,
+    "shell.reset": _op_reset,
+    "session.close": _op_close_session,
+    "session.list": _op_sessions,
+    "ping": _op_ping,
+}
+# Operations that need a working Django; the others also answer when setup failed.
+NEEDS_DJANGO = {"shell.execute"}
+
+
+def _read_loop(channel: Channel, jobs: queue.Queue[dict[str, Any] | None], cancelled: set[str]) -> None:
+    try:
+        while (message := channel.receive()) is not None:
+            if message.get("type") == "req":
+                jobs.put(message)
+            elif message.get("type") == "cancel":
+                request_id = str(message.get("id"))
+                if not interrupts.request_interrupt(request_id, str(message.get("reason", "cancelled"))):
+                    cancelled.add(request_id)
+    except (FrameError, OSError) as exc:
+        log(f"connection error: {exc}")
+    jobs.put(None)
+
+
+def _answer(request: dict[str, Any], setup_error: dict[str, Any] | None, cancelled: set[str]) -> dict[str, Any]:
+    request_id = str(request.get("id"))
+    op = request.get("op")
+    args = request.get("args") or {}
+    if request_id in cancelled:
+        cancelled.discard(request_id)
+        return {"type": "res", "id": request_id, "ok": False, "error": {"type": "Cancelled", "message": "cancelled before it started"}}
+    handler = OPERATIONS.get(str(op))
+    if handler is None:
+        return {"type": "res", "id": request_id, "ok": False, "error": {"type": "UnknownOperation", "message": f"unknown operation {op!r}"}}
+    if setup_error is not None and op in NEEDS_DJANGO:
+        return {"type": "res", "id": request_id, "ok": False, "error": {"type": "DjangoSetupError", **setup_error}}
+    try:
+        if setup_error is None:
+            bootstrap.close_old_connections()
+        result = handler(request_id, args)
+        if setup_error is None:
+            if result.get("output", {}).get("exception", {}).get("exc_type") in ("TimeoutError", "CancelledError"):
+                bootstrap.roll_back_abandoned_transactions()
+            bootstrap.close_old_connections()
+    except BaseException as exc:
+        return {"type": "res", "id": request_id, "ok": False, "error": {"type": type(exc).__name__, **shell.describe_exception(exc)}}
+    return {"type": "res", "id": request_id, "ok": True, "result": result}
+
+
+def serve(channel: Channel, info: dict[str, Any]) -> None:
+    """Exchange hellos, then answer requests until the peer goes away."""
+    hello = channel.receive()
+    if not hello or hello.get("type") != "hello" or hello.get("protocol") != PROTOCOL_VERSION:
+        channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "error": "protocol version mismatch"})
+        return
+    channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "codec": CODEC_NAME, **info})
+
+    jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    cancelled: set[str] = set()
+    threading.Thread(target=_read_loop, args=(channel, jobs, cancelled), name="mcp-reader", daemon=True).start()
+    while (request := jobs.get()) is not None:
+        channel.send(_answer(request, info["setup_error"], cancelled))
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    """Spawned mode: leave when the MCP server is gone, even if it never connected."""
+    while os.getppid() == parent_pid:
+        threading.Event().wait(0.5)
+    os._exit(0)
+
+
+def run_spawned(socket_path: str, parent_pid: int | None) -> None:
+    capture.install()
+    interrupts.install()
+    listener = listen(socket_path)
+    if parent_pid is not None:
+        threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), name="mcp-watchdog", daemon=True).start()
+    # Set Django up while the MCP server connects and its client says hello.
+    info = {**bootstrap.environment(), **bootstrap.setup_django()}
+    conn = accept_same_user(listener)
+    listener.close()
+    try:
+        serve(Channel(conn), info)
+    finally:
+        conn.close()

@@ -1,0 +1,38 @@
+/** The server cannot start as configured: the CLI prints the message as one line and exits 1. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** The sidecar socket carried something that is not a valid frame. */
+export class FrameError extends Error {
+  override name = "FrameError";
+}
+
+/** The sidecar could not be started or failed its handshake. */
+export class SidecarStartError extends Error {
+  override name = "SidecarStartError";
+  constructor(
+    message: string,
+    /** Whether restarting cannot help (e.g. Django is not installed): the server should exit. */
+    readonly fatal = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The sidecar went away while a request was pending; its session state is gone. */
+export class SidecarLostError extends Error {
+  override name = "SidecarLostError";
+}
+
+/** The sidecar answered a request with an error of its own (not an exception in user code). */
+export class SidecarRequestError extends Error {
+  override name = "SidecarRequestError";
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly traceback: string[] = [],
+  ) {
+    super(message);
+  }
+}

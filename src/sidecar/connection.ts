@@ -1,0 +1,158 @@
+import { createConnection, type Socket } from "node:net";
+import { FrameError, SidecarLostError, SidecarRequestError, SidecarStartError } from "../errors.ts";
+import { log } from "../log.ts";
+import { createFrameDecoder, encodeFrame } from "./framing.ts";
+import { helloSchema, incomingSchema, PROTOCOL_VERSION, type Hello, type SidecarEvent } from "./protocol.ts";
+
+export type CancelReason = "timeout" | "cancelled";
+
+export interface PendingRequest {
+  id: string;
+  result: Promise<Record<string, unknown>>;
+}
+
+export interface SidecarConnection {
+  hello: Hello;
+  request(op: string, args: Record<string, unknown>, onEvent?: (event: SidecarEvent) => void): PendingRequest;
+  cancel(id: string, reason: CancelReason): void;
+  close(): void;
+  /** Resolves when the socket is closed, from either side. */
+  closed: Promise<void>;
+}
+
+interface Waiter {
+  resolve(result: Record<string, unknown>): void;
+  reject(error: Error): void;
+  onEvent?: (event: SidecarEvent) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function openSocket(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ path });
+    socket.once("connect", () => {
+      socket.removeListener("error", reject);
+      resolve(socket);
+    });
+    socket.once("error", reject);
+  });
+}
+
+/** Connect, retrying while the sidecar is still binding its socket. */
+async function openWhenListening(path: string, gaveUp: () => string | undefined): Promise<Socket> {
+  for (;;) {
+    try {
+      return await openSocket(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ECONNREFUSED") throw error;
+      const reason = gaveUp();
+      if (reason) throw new SidecarStartError(reason);
+      await sleep(5);
+    }
+  }
+}
+
+/**
+ * Connects to a sidecar's socket and exchanges hellos. `gaveUp` is polled while waiting and
+ * returns a reason once waiting is pointless (the process exited, or too long passed).
+ */
+export async function connectSidecar(
+  path: string,
+  gaveUp: () => string | undefined,
+  abandoned: Promise<string>,
+): Promise<SidecarConnection> {
+  const socket = await openWhenListening(path, gaveUp);
+  const waiters = new Map<string, Waiter>();
+  let nextId = 1;
+  let closedReason = "the Python sidecar closed the connection";
+  let onHello: ((message: unknown) => void) | undefined;
+
+  const dispatch = (message: unknown) => {
+    if (onHello) return onHello(message);
+    const parsed = incomingSchema.safeParse(message);
+    if (!parsed.success) {
+      log.warn(`ignoring a malformed message from the sidecar: ${parsed.error.message}`);
+      return;
+    }
+    const incoming = parsed.data;
+    const waiter = waiters.get(incoming.id);
+    if (!waiter) return;
+    if (incoming.type === "ev") return waiter.onEvent?.(incoming);
+    waiters.delete(incoming.id);
+    if (incoming.ok) waiter.resolve(incoming.result);
+    else waiter.reject(new SidecarRequestError(incoming.error.type, incoming.error.message, incoming.error.traceback));
+  };
+
+  const feed = createFrameDecoder(dispatch);
+  socket.on("data", (chunk: Buffer) => {
+    try {
+      feed(chunk);
+    } catch (error) {
+      closedReason = `the sidecar connection broke: ${(error as Error).message}`;
+      socket.destroy();
+    }
+  });
+
+  const closed = new Promise<void>((resolve) => {
+    socket.once("close", () => {
+      for (const waiter of waiters.values()) waiter.reject(new SidecarLostError(closedReason));
+      waiters.clear();
+      resolve();
+    });
+  });
+  socket.on("error", (error) => {
+    closedReason = `the sidecar connection failed: ${error.message}`;
+  });
+
+  const send = (message: unknown) => {
+    if (!socket.destroyed) socket.write(encodeFrame(message));
+  };
+
+  const helloMessage = new Promise<unknown>((resolve) => {
+    onHello = resolve;
+  });
+  send({ type: "hello", protocol: PROTOCOL_VERSION });
+  const first = await Promise.race([
+    helloMessage,
+    closed.then(() => Promise.reject(new SidecarStartError(closedReason))),
+    abandoned.then((reason) => Promise.reject(new SidecarStartError(reason))),
+  ]).catch((error: Error) => {
+    socket.destroy();
+    throw error;
+  });
+  onHello = undefined;
+  const hello = helloSchema.safeParse(first);
+  if (!hello.success || hello.data.protocol !== PROTOCOL_VERSION || hello.data.error) {
+    socket.destroy();
+    const detail = hello.success ? (hello.data.error ?? `protocol ${hello.data.protocol}`) : hello.error.message;
+    throw new SidecarStartError(`the sidecar's hello was not understood (${detail})`, true);
+  }
+
+  return {
+    hello: hello.data,
+    closed,
+    request(op, args, onEvent) {
+      const id = String(nextId++);
+      const result = new Promise<Record<string, unknown>>((resolve, reject) => {
+        if (socket.destroyed) return reject(new SidecarLostError(closedReason));
+        waiters.set(id, { resolve, reject, onEvent });
+        try {
+          send({ type: "req", id, op, args });
+        } catch (error) {
+          waiters.delete(id);
+          reject(error instanceof FrameError ? error : new FrameError(String(error)));
+        }
+      });
+      return { id, result };
+    },
+    cancel(id, reason) {
+      if (waiters.has(id)) send({ type: "cancel", id, reason });
+    },
+    close() {
+      closedReason = "the connection to the sidecar was closed";
+      socket.destroy();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SidecarStartError } from "../errors.ts";
+import { log } from "../log.ts";
+
+/** The `py/` folder that ships next to `src/`: put on the sidecar's PYTHONPATH. */
+export const PY_ROOT = fileURLToPath(new URL("../../py", import.meta.url));
+
+export interface SidecarLaunch {
+  python: string;
+  projectRoot: string;
+  settingsModule: string;
+  pythonPath: string[];
+}
+
+export interface SidecarProcess {
+  pid: number;
+  socketPath: string;
+  /** Resolves with the exit code (or the signal's name) when the process ends. */
+  exited: Promise<string>;
+  hasExited(): boolean;
+  /** The last lines the process wrote to stderr: the traceback when it died starting. */
+  recentErrors(): string[];
+  /** Signals the whole process group, so the user's own child processes end too. */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+const LOG_LINE_LIMIT = 2000;
+
+const RECENT_LINES = 40;
+
+async function logLines(stream: ReadableStream<Uint8Array>, tag: string, recent?: string[]): Promise<void> {
+  const decoder = new TextDecoder();
+  let carry = "";
+  const emit = (line: string) => {
+    const shown = line.length > LOG_LINE_LIMIT ? `${line.slice(0, LOG_LINE_LIMIT)}…` : line;
+    log.info(`[${tag}] ${shown}`);
+    if (recent) {
+      recent.push(shown);
+      if (recent.length > RECENT_LINES) recent.shift();
+    }
+  };
+  for await (const chunk of stream) {
+    const lines = (carry + decoder.decode(chunk, { stream: true })).split("\n");
+    carry = lines.pop() ?? "";
+    for (const line of lines) emit(line);
+    if (carry.length > LOG_LINE_LIMIT) {
+      emit(carry);
+      carry = "";
+    }
+  }
+  if (carry) emit(carry);
+}
+
+/**
+ * Starts `python -m mcp_django.sidecar` in the project root, in its own process group, with
+ * its stdout and stderr piped into our log: project output never reaches the MCP stream.
+ */
+export function spawnSidecar(launch: SidecarLaunch): SidecarProcess {
+  // A short private path: Unix socket paths are limited to about 108 bytes.
+  const dir = mkdtempSync(join(tmpdir(), "mcp-django-"));
+  const socketPath = join(dir, "sidecar.sock");
+  const args = [launch.python, "-X", "utf8", "-u", "-m", "mcp_django.sidecar", "--socket", socketPath];
+  args.push("--parent-pid", String(process.pid));
+  for (const path of launch.pythonPath) args.push("--pythonpath", path);
+
+  const env = {
+    ...process.env,
+    DJANGO_SETTINGS_MODULE: launch.settingsModule,
+    PYTHONPATH: [PY_ROOT, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+  };
+  let child: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  try {
+    child = Bun.spawn(args, { cwd: launch.projectRoot, env, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new SidecarStartError(`could not run ${launch.python}: ${(error as Error).message}`, true);
+  }
+  log.debug(`sidecar started: pid ${child.pid}, socket ${socketPath}`);
+  void logLines(child.stdout, "python stdout");
+  const recent: string[] = [];
+  void logLines(child.stderr, "python", recent);
+
+  let done = false;
+  const exited = child.exited.then((code): string => {
+    done = true;
+    rmSync(dir, { recursive: true, force: true });
+    return String(child.signalCode ?? code);
+  });
+
+  return {
+    pid: child.pid,
+    socketPath,
+    exited,
+    hasExited: () => done,
+    recentErrors: () => [...recent],
+    kill(signal = "SIGKILL") {
+      if (done) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    },
+  };
+}
