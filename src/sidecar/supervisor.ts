@@ -71,12 +71,21 @@ async function startSidecar(launch: SidecarLaunch): Promise<Running> {
  */
 export function createSupervisor(launch: SidecarLaunch): Supervisor {
   let current: Promise<Running> | undefined;
+  let latest: Running | undefined;
+  /** Why the previous sidecar ended, until a new one has started and a call has said so. */
+  let previousEnd: string | undefined;
   let notice: string | undefined;
   let stopping = false;
-  let hasRun = false;
+
+  const forget = (running: Running, why: string) => {
+    if (running !== latest) return;
+    latest = current = undefined;
+    previousEnd = why;
+  };
 
   const retire = (running: Running, because: string) => {
     running.killedBecause ??= because;
+    forget(running, because);
     running.process.kill("SIGKILL");
   };
 
@@ -86,16 +95,16 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
     const starting = startSidecar(launch).then((running) => {
       const { hello } = running.connection;
       log.debug(`sidecar ready: Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
+      // Shims (pyenv, asdf) are resolved once: restarts use the real interpreter.
       if (hello.python?.executable) launch = { ...launch, python: hello.python.executable };
-      if (hasRun) notice ??= "A new Python sidecar was started: the shell session state was reset.";
-      hasRun = true;
+      if (previousEnd) notice = `A new Python sidecar was started (the previous one ended: ${previousEnd}); the shell session state was reset.`;
+      previousEnd = undefined;
+      latest = running;
       void running.process.exited.then((code) => {
-        if (current === starting) current = undefined;
-        if (!stopping) {
-          const why = running.killedBecause ?? `it ${exitDescription(code)}`;
-          notice = `The previous Python sidecar ended (${why}); a new one was started and the shell session state was reset.`;
-          log.warn(`the Python sidecar ended (${why}); the next call starts a new one`);
-        }
+        if (stopping) return;
+        const why = running.killedBecause ?? `it ${exitDescription(code)}`;
+        if (running === latest) log.warn(`the Python sidecar ended (${why}); the next call starts a new one`);
+        forget(running, why);
       });
       return running;
     });
@@ -133,7 +142,6 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
       if (error instanceof SidecarLostError) {
         const code = await Promise.race([running.process.exited, Bun.sleep(1000).then(() => undefined)]);
         const why = running.killedBecause ?? (code === undefined ? error.message : `it ${exitDescription(code)}`);
-        notice = undefined;
         throw new SidecarLostError(`The Python sidecar ended while running this call (${why}). The shell session state was lost; the next call starts a new sidecar.`);
       }
       throw error;

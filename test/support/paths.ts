@@ -3,5 +3,6 @@ import { fileURLToPath } from "node:url";
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = `${REPO}src/cli.ts`;
 export const EXAMPLE = `${REPO}test/example`;
-export const VENV_PYTHON = `${REPO}.venv/bin/python`;
+/** The interpreter tests run the example with; the Django-version matrix points it at other venvs. */
+export const VENV_PYTHON = process.env.MCP_DJANGO_TEST_PYTHON ?? `${REPO}.venv/bin/python`;
 export const BUN = process.execPath;

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { connect, shell, type Connected } from "./support/client.ts";
+
+let server: Connected;
+beforeAll(async () => {
+  server = await connect();
+  await shell(server.client, "set_before = 'kept'");
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, performance.now() - started];
+}
+
+describe("timeouts", () => {
+  test("interrupt a busy loop, say it timed out, and keep the output printed before", async () => {
+    const [result, elapsed] = await timed(() =>
+      shell(server.client, "print('started')\nwhile True:\n    pass", { timeout_seconds: 1 }),
+    );
+    expect(elapsed).toBeLessThan(3000);
+    expect(result.status).toBe("error");
+    expect(result.output.exception?.exc_type).toBe("TimeoutError");
+    expect(result.output.exception?.message).toContain("timed out");
+    expect(result.stdout).toBe("started\n");
+  });
+
+  test("interrupt a sleep", async () => {
+    const [result, elapsed] = await timed(() =>
+      shell(server.client, "import time\nprint('sleeping')\ntime.sleep(1000)", { timeout_seconds: 1 }),
+    );
+    expect(elapsed).toBeLessThan(3000);
+    expect(result.output.exception?.exc_type).toBe("TimeoutError");
+    expect(result.stdout).toBe("sleeping\n");
+  });
+
+  test("keep the namespace after a timeout", async () => {
+    await shell(server.client, "import time\ntime.sleep(1000)", { timeout_seconds: 1 });
+    expect((await shell(server.client, "set_before")).output.value).toBe("'kept'");
+  });
+
+  test("keep variables the interrupted code set before the interruption", async () => {
+    await shell(server.client, "partial_work = 'done'\nwhile True:\n    pass", { timeout_seconds: 1 });
+    expect((await shell(server.client, "partial_work")).output.value).toBe("'done'");
+  });
+
+  test("are not swallowed by the code's own except Exception", async () => {
+    const code = "import time\ntry:\n    time.sleep(1000)\nexcept Exception:\n    print('swallowed')";
+    const result = await shell(server.client, code, { timeout_seconds: 1 });
+    expect(result.output.exception?.exc_type).toBe("TimeoutError");
+    expect(result.stdout).toBe("");
+  });
+
+  test("reject a timeout that is not a positive number", async () => {
+    const result = await server.client.callTool({ name: "shell", arguments: { code: "1", timeout_seconds: -1 } });
+    expect(result.isError).toBe(true);
+  });
+});
+
+describe("cancellation", () => {
+  test("cancelling the MCP request interrupts the code and keeps the namespace", async () => {
+    const controller = new AbortController();
+    const call = server.client.callTool(
+      { name: "shell", arguments: { code: "import time\ncancelled_started = True\ntime.sleep(1000)" } },
+      undefined,
+      { signal: controller.signal },
+    );
+    await Bun.sleep(500);
+    controller.abort("test cancels");
+    await expect(call).rejects.toThrow();
+    // The sidecar runs one call at a time: this only answers quickly if the sleep was interrupted.
+    const [result, elapsed] = await timed(() => shell(server.client, "(cancelled_started, set_before)"));
+    expect(elapsed).toBeLessThan(3000);
+    expect(result.output.value).toBe("(True, 'kept')");
+  });
+});

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { cliEnv, connect, shell, textOf } from "./support/client.ts";
+import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "mcp-django-startup-"));
+});
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Runs the CLI with stdin held open, as a client would, and returns how it ended. */
+async function runUntilExit(args: string[], cwd: string, env = cliEnv()): Promise<{ code: number | null; stderr: string }> {
+  const proc = Bun.spawn([BUN, CLI, ...args], { cwd, env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => proc.kill(), 15_000);
+  const code = await proc.exited;
+  clearTimeout(timer);
+  return { code, stderr: await new Response(proc.stderr).text() };
+}
+
+function errorLines(stderr: string): string[] {
+  return stderr.split("\n").filter((line) => line.startsWith("mcp-django: "));
+}
+
+/** A minimal project whose settings module is `brokensite.settings`, with the given source. */
+function projectWithSettings(name: string, settingsSource: string): string {
+  const root = join(scratch, name);
+  mkdirSync(join(root, "brokensite"), { recursive: true });
+  writeFileSync(
+    join(root, "manage.py"),
+    'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "brokensite.settings")\n',
+  );
+  writeFileSync(join(root, "brokensite", "__init__.py"), "");
+  writeFileSync(join(root, "brokensite", "settings.py"), settingsSource);
+  return root;
+}
+
+describe("start-up errors", () => {
+  test("no settings module anywhere: exit 1 with one line saying what to pass", async () => {
+    const empty = join(scratch, "empty");
+    mkdirSync(empty);
+    const { code, stderr } = await runUntilExit(["--python", VENV_PYTHON], empty);
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toHaveLength(1);
+    expect(errorLines(stderr)[0]).toContain("--settings");
+  });
+
+  test("--python pointing nowhere: exit 1 with one line naming the path", async () => {
+    const { code, stderr } = await runUntilExit(["--python", "/nowhere/bin/python"], EXAMPLE);
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toEqual([expect.stringContaining("/nowhere/bin/python")]);
+  });
+
+  test("Django missing from the interpreter: exit 1 with one line saying so", async () => {
+    const bare = join(scratch, "bare-venv");
+    Bun.spawnSync(["python3", "-m", "venv", "--without-pip", bare]);
+    const { code, stderr } = await runUntilExit(["--python", join(bare, "bin", "python")], EXAMPLE);
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toEqual([expect.stringContaining("Django is not installed")]);
+  });
+
+  test("a bad --port: exit 1 with one line", async () => {
+    const { code, stderr } = await runUntilExit(["--python", VENV_PYTHON, "--port", "http"], EXAMPLE);
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toEqual([expect.stringContaining("--port")]);
+  });
+
+  test("an invalid settings module name: exit 1 with one line", async () => {
+    const { code, stderr } = await runUntilExit(["--python", VENV_PYTHON, "--settings", "my-site/settings.py"], EXAMPLE);
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toEqual([expect.stringContaining("not a Python module path")]);
+  });
+});
+
+describe("a settings module that raises on import", () => {
+  test("the first call returns the project's traceback as a tool error", async () => {
+    const root = projectWithSettings("raising", 'raise RuntimeError("settings exploded")\n');
+    const server = await connect({ cwd: root });
+    const result = (await server.client.callTool({ name: "shell", arguments: { code: "1" } })) as CallToolResult;
+    await server.close();
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("RuntimeError");
+    expect(textOf(result)).toContain("settings exploded");
+    expect(textOf(result)).toContain("brokensite/settings.py");
+  });
+
+  test("once the settings are fixed, the next call works without restarting the server", async () => {
+    const root = projectWithSettings("fixed-later", 'raise RuntimeError("not yet")\n');
+    const server = await connect({ cwd: root });
+    const failed = (await server.client.callTool({ name: "shell", arguments: { code: "1" } })) as CallToolResult;
+    expect(failed.isError).toBe(true);
+    writeFileSync(join(root, "brokensite", "settings.py"), 'SECRET_KEY = "x"\nINSTALLED_APPS = []\n');
+    const result = await shell(server.client, "from django.conf import settings\nsettings.SECRET_KEY");
+    await server.close();
+    expect(result.output.value).toBe("'x'");
+  });
+});
