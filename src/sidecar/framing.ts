@@ -5,7 +5,8 @@ import { FrameError } from "../errors.ts";
 export const MAX_FRAME = 64 * 1024 * 1024;
 
 // useRecords: false — msgpackr's record extension is unreadable in Python.
-const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
+// variableMapSize: msgpackr's fast path cannot write maps of more than 65535 keys.
+const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, variableMapSize: true });
 const unpackOptions: Options = { useRecords: false, mapsAsObjects: true };
 // int64AsType "auto": numbers while they are safe integers, BigInt beyond. msgpackr supports it
 // at run time; its typings lag behind.
@@ -24,19 +25,26 @@ export function encodeFrame(message: unknown): Uint8Array {
   return frame;
 }
 
-export function decodeBody(body: Uint8Array): unknown {
+/** A frame's body: one MessagePack map, as on the Python side. */
+export function decodeBody(body: Uint8Array): Record<string, unknown> {
+  let message: unknown;
   try {
-    return unpackr.unpack(body);
+    message = unpackr.unpack(body);
   } catch (error) {
     throw new FrameError(`undecodable frame: ${(error as Error).message}`);
   }
+  // A plain object only: msgpackr turns the reserved tag 0xc1 into an object of its own class.
+  if (message === null || typeof message !== "object" || Object.getPrototypeOf(message) !== Object.prototype) {
+    throw new FrameError("frame does not hold a map");
+  }
+  return message as Record<string, unknown>;
 }
 
 /**
  * Returns a function to feed socket chunks to; it calls `onMessage` for each complete frame and
  * throws FrameError for an oversized one.
  */
-export function createFrameDecoder(onMessage: (message: unknown) => void): (chunk: Uint8Array) => void {
+export function createFrameDecoder(onMessage: (message: Record<string, unknown>) => void): (chunk: Uint8Array) => void {
   let pending: Uint8Array[] = [];
   let buffered = 0;
   let expected = -1;

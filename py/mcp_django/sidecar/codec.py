@@ -106,7 +106,14 @@ _SIZED = {
 
 def pure_unpackb(data: bytes) -> Any:
     view = memoryview(data)
-    value, end = _unpack(view, 0)
+    try:
+        value, end = _unpack(view, 0)
+    except UnicodeDecodeError as exc:
+        raise CodecError(f"invalid UTF-8 in a string: {exc}") from exc
+    except TypeError as exc:  # an array or map used as a map key
+        raise CodecError(f"unusable map key: {exc}") from exc
+    except RecursionError as exc:
+        raise CodecError("MessagePack value nested too deeply") from exc
     if end != len(view):
         raise CodecError(f"{len(view) - end} trailing bytes after the MessagePack value")
     return value
@@ -173,12 +180,15 @@ def _c_codec() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]] | None:
         return None
 
     def packb(obj: Any) -> bytes:
-        return msgpack.packb(obj, use_bin_type=True)
+        try:
+            return msgpack.packb(obj, use_bin_type=True)
+        except (OverflowError, TypeError, ValueError) as exc:  # out-of-range int, unknown type, bad str
+            raise CodecError(str(exc)) from exc
 
     def unpackb(data: bytes) -> Any:
         try:
             return msgpack.unpackb(data, raw=False, strict_map_key=False)
-        except ValueError as exc:  # msgpack's ExtraData, FormatError and StackError included
+        except (ValueError, TypeError) as exc:  # ExtraData, FormatError, StackError; unhashable keys
             raise CodecError(str(exc)) from exc
 
     return packb, unpackb
