@@ -1,0 +1,75 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { cliEnv, shell } from "../support/client.ts";
+import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "../support/paths.ts";
+import { median, peakRssMb, report } from "./stats.ts";
+
+const STARTS = 9;
+const ROUND_TRIPS = 200;
+
+interface StartTimes {
+  initialize: number;
+  firstShell: number;
+}
+
+async function timeOneStart(): Promise<StartTimes> {
+  const started = performance.now();
+  const transport = new StdioClientTransport({ command: BUN, args: [CLI, "--python", VENV_PYTHON], cwd: EXAMPLE, env: cliEnv(), stderr: "ignore" });
+  const client = new Client({ name: "bench", version: "0" });
+  await client.connect(transport);
+  const initialize = performance.now() - started;
+  await shell(client, "1 + 1");
+  const firstShell = performance.now() - started;
+  await client.close();
+  return { initialize, firstShell };
+}
+
+/** `python -c "import django; django.setup()"` for the same project: the floor a sidecar can't beat. */
+function timeDjangoSetup(): number {
+  const started = performance.now();
+  const result = Bun.spawnSync([VENV_PYTHON, "-c", "import django; django.setup()"], {
+    cwd: EXAMPLE,
+    env: { ...process.env, DJANGO_SETTINGS_MODULE: "bookshop.settings" },
+    stdout: "ignore",
+  });
+  if (result.exitCode !== 0) throw new Error("django.setup() failed for the example project");
+  return performance.now() - started;
+}
+
+export async function benchCore(): Promise<void> {
+  const floors: number[] = [];
+  const starts: StartTimes[] = [];
+  // Interleaved, so that machine noise hits both sides of the ratio alike.
+  for (let i = 0; i < STARTS; i++) {
+    floors.push(timeDjangoSetup());
+    starts.push(await timeOneStart());
+  }
+  const floor = median(floors);
+  const firstShell = median(starts.map((start) => start.firstShell));
+
+  const transport = new StdioClientTransport({ command: BUN, args: [CLI, "--python", VENV_PYTHON], cwd: EXAMPLE, env: cliEnv(), stderr: "ignore" });
+  const client = new Client({ name: "bench", version: "0" });
+  await client.connect(transport);
+  const sidecarPid = Number((await shell(client, "import os\nos.getpid()")).output.value);
+  for (let i = 0; i < 20; i++) await shell(client, "1 + 1");
+  const trips: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const started = performance.now();
+    await shell(client, "1 + 1");
+    trips.push(performance.now() - started);
+  }
+  await shell(client, "big = 'x' * 5_000_000\nlen(big)");
+  const bunRss = await peakRssMb(transport.pid!);
+  const pythonRss = await peakRssMb(sidecarPid);
+  await client.close();
+
+  report("Core (stdio, example project)", [
+    { name: `spawn → initialize answered (median of ${STARTS})`, value: median(starts.map((start) => start.initialize)), unit: "ms", target: { limit: 200, text: "< 200 ms" } },
+    { name: `python -c "import django; django.setup()" (floor)`, value: floor, unit: "ms" },
+    { name: `spawn → first shell result (median of ${STARTS})`, value: firstShell, unit: "ms", target: { limit: 1.3 * floor + 150, text: "≤ 1.3 × floor + 150 ms" } },
+    { name: "first shell result ÷ floor", value: firstShell / floor, unit: "x" },
+    { name: `shell 1+1 round trip (median of ${ROUND_TRIPS})`, value: median(trips), unit: "ms", target: { limit: 1, text: "< 1 ms" } },
+    { name: "peak RSS, Bun process", value: bunRss, unit: "MB" },
+    { name: "peak RSS, Python sidecar (after a 5 MB string)", value: pythonRss, unit: "MB" },
+  ]);
+}

@@ -1,0 +1,5 @@
+/** `bun run bench`: speed and memory figures, medians of repeated runs. Targets are reported, not asserted. */
+import { benchCore } from "./core.ts";
+
+process.stdout.write(`mcp-django benchmark — ${new Date().toISOString()}, ${navigator.hardwareConcurrency} cores\n`);
+await benchCore();
