@@ -59,6 +59,18 @@ function watchStartup(hello: Promise<Hello>, exit: (code: number) => Promise<nev
   );
 }
 
+/** Shown when a person starts the server in a terminal: how to point a client at it instead. */
+function connectHint(projectRoot: string, python: string): string {
+  // The command that started this process, so the hint works from a clone as well as from bunx.
+  const entry = { command: process.execPath, args: [process.argv[1] ?? "mcp-django", "--python", python], cwd: projectRoot };
+  return [
+    "This server talks MCP on stdin/stdout: start it from a client rather than a terminal.",
+    `Claude Code (run in ${projectRoot}):  claude mcp add django -- ${[entry.command, ...entry.args].join(" ")}`,
+    `Other clients (mcpServers entry):  ${JSON.stringify({ django: entry })}`,
+    "Press Ctrl-C to stop.",
+  ].join("\n");
+}
+
 async function serve(args: CliArgs): Promise<void> {
   setDebug(Boolean(args.debug));
   const cwd = process.cwd();
@@ -84,6 +96,7 @@ async function serve(args: CliArgs): Promise<void> {
   const context: ServerContext = { supervisor, sessionKey: (id) => id ?? "default" };
   const server = createServer(context);
   log.info(`mcp-django ${VERSION}: serving ${project.settingsModule} (${project.root}) over stdio`);
+  if (process.stdin.isTTY) log.info(connectHint(project.root, python.path));
   await serveStdio(server);
   await server.close();
   await exit(0);
