@@ -35,4 +35,10 @@ export class SidecarRequestError extends Error {
   ) {
     super(message);
   }
+
+  /** The message with the Python traceback under it, for a tool error the user can act on. */
+  get detail(): string {
+    return this.traceback.length ? `${this.message}\nTraceback (most recent call last):\n${this.traceback.join("\n")}` : this.message;
+  }
 }
+

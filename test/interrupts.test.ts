@@ -77,3 +77,25 @@ describe("cancellation", () => {
     expect(result.output.value).toBe("(True, 'kept')");
   });
 });
+
+describe("calls waiting behind a running call", () => {
+  test("cancelling a queued call drops it without killing the sidecar or the running call", async () => {
+    const pid = (await shell(server.client, "import os\nos.getpid()")).output.value;
+    const running = shell(server.client, "import time\ntime.sleep(2.5)\n'first finished'", { timeout_seconds: 10 });
+    const controller = new AbortController();
+    const queued = server.client.callTool({ name: "shell", arguments: { code: "queued_ran = True" } }, undefined, { signal: controller.signal });
+    await Bun.sleep(200);
+    controller.abort("not needed");
+    await expect(queued).rejects.toThrow();
+    expect((await running).output.value).toBe("'first finished'");
+    expect((await shell(server.client, "import os\nos.getpid()")).output.value).toBe(pid!);
+    expect((await shell(server.client, "'queued_ran' in globals()")).output.value).toBe("False");
+  });
+
+  test("a queued call's timeout counts from when it starts, not while it waits", async () => {
+    const first = shell(server.client, "import time\ntime.sleep(1.5)", { timeout_seconds: 10 });
+    const second = shell(server.client, "'second ran'", { timeout_seconds: 1 });
+    await first;
+    expect((await second).output.value).toBe("'second ran'");
+  });
+});

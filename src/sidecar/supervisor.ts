@@ -17,20 +17,26 @@ export interface CallOptions {
 
 export interface CallOutcome {
   result: Record<string, unknown>;
-  /** Set on the first call after a sidecar was replaced: the session state was lost. */
-  notice?: string;
+  /** Which sidecar answered: 1 for the first, one more for each replacement. */
+  generation: number;
+  /** Why the previous sidecar ended, when this one replaced it. */
+  replaced?: string;
 }
 
 export interface Supervisor {
   /** Starts the sidecar if none is running; resolves with its hello. */
   start(): Promise<Hello>;
   call(op: string, args: Record<string, unknown>, options?: CallOptions): Promise<CallOutcome>;
+  /** Frees an MCP session's shell namespace, if a sidecar is running (never starts one). */
+  closeSession(session: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 interface Running {
   process: SidecarProcess;
   connection: SidecarConnection;
+  generation: number;
+  replaced?: string;
   /** Why we killed it, when we did: reported instead of a bare "connection closed". */
   killedBecause?: string;
 }
@@ -56,7 +62,7 @@ async function startSidecar(launch: SidecarLaunch): Promise<Running> {
   try {
     const connection = await connectSidecar(process.socketPath, gaveUp, abandoned);
     void process.exited.then(() => connection.close());
-    return { process, connection };
+    return { process, connection, generation: 0 };
   } catch (error) {
     process.kill();
     // When the process died, its own last words say more than the socket error.
@@ -72,9 +78,9 @@ async function startSidecar(launch: SidecarLaunch): Promise<Running> {
 export function createSupervisor(launch: SidecarLaunch): Supervisor {
   let current: Promise<Running> | undefined;
   let latest: Running | undefined;
-  /** Why the previous sidecar ended, until a new one has started and a call has said so. */
+  /** Why the previous sidecar ended, until a new one has started. */
   let previousEnd: string | undefined;
-  let notice: string | undefined;
+  let generation = 0;
   let stopping = false;
 
   const forget = (running: Running, why: string) => {
@@ -97,7 +103,8 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
       log.debug(`sidecar ready: Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
       // Shims (pyenv, asdf) are resolved once: restarts use the real interpreter.
       if (hello.python?.executable) launch = { ...launch, python: hello.python.executable };
-      if (previousEnd) notice = `A new Python sidecar was started (the previous one ended: ${previousEnd}); the shell session state was reset.`;
+      running.generation = ++generation;
+      running.replaced = previousEnd;
       previousEnd = undefined;
       latest = running;
       void running.process.exited.then((code) => {
@@ -117,23 +124,38 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
 
   const call = async (op: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallOutcome> => {
     const running = await ensure();
-    const { id, result } = running.connection.request(op, args, options.onEvent);
+    // The sidecar runs one request at a time and says when each starts: the timeout counts from
+    // then, and only a started request can need killing. A queued one is simply dropped.
+    let started = false;
+    let interruptedFor: CancelReason | undefined;
+    let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
     let killTimer: ReturnType<typeof setTimeout> | undefined;
-    const interrupt = (reason: CancelReason) => {
-      running.connection.cancel(id, reason);
+    const armKill = () => {
+      const reason = interruptedFor;
+      if (!started || !reason) return;
       killTimer ??= setTimeout(
         () => retire(running, `the code did not stop within ${INTERRUPT_GRACE_MS / 1000} s of being interrupted (${reason}), so the process was killed`),
         INTERRUPT_GRACE_MS,
       );
     };
-    const timeoutTimer = options.timeoutMs ? setTimeout(() => interrupt("timeout"), options.timeoutMs) : undefined;
+    const interrupt = (reason: CancelReason) => {
+      if (interruptedFor) return;
+      interruptedFor = reason;
+      running.connection.cancel(id, reason);
+      armKill();
+    };
+    const { id, result } = running.connection.request(op, args, (event) => {
+      if (event.kind === "started") {
+        started = true;
+        if (options.timeoutMs) timeoutTimer = setTimeout(() => interrupt("timeout"), options.timeoutMs);
+        armKill();
+      }
+      options.onEvent?.(event);
+    });
     const onAbort = () => interrupt("cancelled");
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const value = await result;
-      const outcome: CallOutcome = { result: value, notice };
-      notice = undefined;
-      return outcome;
+      return { result: await result, generation: running.generation, replaced: running.replaced };
     } catch (error) {
       if (error instanceof SidecarRequestError && error.type === "DjangoSetupError") {
         // A half-set-up Django can't be set up again in the same process: the next call starts afresh.
@@ -155,6 +177,10 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
   return {
     start: async () => (await ensure()).connection.hello,
     call,
+    async closeSession(session) {
+      if (!current) return;
+      await call("session.close", { session }).catch((error: Error) => log.debug(`could not free session ${session}: ${error.message}`));
+    },
     async stop() {
       stopping = true;
       const running = await current?.catch(() => undefined);

@@ -1,10 +1,14 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { SidecarLostError, SidecarRequestError } from "../errors.ts";
 import type { ServerContext } from "../context.ts";
+import type { CallOutcome } from "../sidecar/supervisor.ts";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
+
+type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export const shellInput = {
   action: z
@@ -63,7 +67,41 @@ function lostResult(error: SidecarLostError): CallToolResult {
   });
 }
 
+const PROGRESS_INTERVAL_MS = 5_000;
+
+/**
+ * While a call runs, tell a client that asked for progress that it is still running: long calls
+ * are otherwise silent, and clients may give up on them.
+ */
+function startProgress(extra: ToolExtra): ReturnType<typeof setInterval> | undefined {
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken === undefined) return undefined;
+  const started = Date.now();
+  return setInterval(() => {
+    const seconds = Math.round((Date.now() - started) / 1000);
+    void extra
+      .sendNotification({ method: "notifications/progress", params: { progressToken, progress: seconds, message: `still running after ${seconds} s` } })
+      .catch(() => undefined);
+  }, PROGRESS_INTERVAL_MS);
+}
+
+/**
+ * Remembers which sidecar each shell session last ran in: when it changes, the session's
+ * variables are gone, and the result must say so.
+ */
+function createRestartNotices(): (session: string, outcome: CallOutcome) => string | undefined {
+  const generations = new Map<string, number>();
+  return (session, { generation, replaced }) => {
+    const previous = generations.get(session);
+    generations.set(session, generation);
+    if (previous === undefined || previous === generation) return undefined;
+    const why = replaced ? ` (the previous one ended: ${replaced})` : "";
+    return `A new Python sidecar was started${why}; the shell session state was reset.`;
+  };
+}
+
 export function registerShellTool(server: McpServer, context: ServerContext): void {
+  const restartNotice = createRestartNotices();
   server.registerTool(
     "shell",
     {
@@ -84,29 +122,32 @@ export function registerShellTool(server: McpServer, context: ServerContext): vo
         if (code !== undefined) {
           return toolError('action "reset" takes no code: call reset alone, then run your code with action "execute".');
         }
-        const { notice } = await context.supervisor.call("shell.reset", { session });
+        const outcome = await context.supervisor.call("shell.reset", { session });
         const text = "Shell session reset: all variables and imports were cleared.";
-        return shellResult({ status: "success", output: {}, stdout: "", stderr: "", notice: notice ?? text }, text);
+        return shellResult({ status: "success", output: {}, stdout: "", stderr: "", notice: restartNotice(session, outcome) ?? text }, text);
       }
       if (code === undefined || code.trim() === "") {
         return toolError('action "execute" needs code: pass the Python to run in `code` (or use action "reset" to clear the session).');
       }
+      const heartbeat = startProgress(extra);
       try {
-        const { result, notice } = await context.supervisor.call(
+        const outcome = await context.supervisor.call(
           "shell.execute",
           { session, code, timeout: timeout_seconds },
           { timeoutMs: timeout_seconds * 1000, signal: extra.signal },
         );
-        const parsed = shellOutput.parse(result);
+        const parsed = shellOutput.parse(outcome.result);
+        const notice = restartNotice(session, outcome);
         return shellResult(notice ? { ...parsed, notice } : parsed);
       } catch (error) {
         if (error instanceof SidecarLostError) return lostResult(error);
         if (error instanceof SidecarRequestError) {
-          const trace = error.traceback.length ? `\nTraceback (most recent call last):\n${error.traceback.join("\n")}` : "";
           const prefix = error.type === "DjangoSetupError" ? "Django could not be set up for this project" : `The sidecar failed (${error.type})`;
-          return toolError(`${prefix}: ${error.message}${trace}`);
+          return toolError(`${prefix}: ${error.detail}`);
         }
         return toolError(`The shell could not run: ${(error as Error).message}`);
+      } finally {
+        clearInterval(heartbeat);
       }
     },
   );

@@ -158,6 +158,8 @@ def serve(channel: Channel, info: dict[str, Any]) -> None:
     cancelled: set[str] = set()
     threading.Thread(target=_read_loop, args=(channel, jobs, cancelled), name="mcp-reader", daemon=True).start()
     while (request := jobs.get()) is not None:
+        # The MCP server times calls from here, and knows a queued call needs no kill.
+        channel.send({"type": "ev", "id": str(request.get("id")), "kind": "started", "data": None})
         channel.send(_answer(request, info["setup_error"], cancelled))
 
 
