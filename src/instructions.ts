@@ -4,7 +4,15 @@
  */
 export const INSTRUCTIONS = `mcp-django gives you a live Django project (development only).
 
-Tools:
-- shell: run Python inside the project with Django set up. State persists between calls, the last expression's value is returned, and exceptions come back with their traceback. Use it to explore models, run queries and test code. shell(action="reset") clears the session. Long work: raise timeout_seconds (default 30).
+Resources (read-only JSON, nothing is executed):
+- django://project: Python interpreter and Django configuration (version, settings module, BASE_DIR, DEBUG, installed apps, AUTH_USER_MODEL, databases). Start here.
+- django://apps: installed apps with their directories and model names.
+- django://models: every model with its import path, source file, fields and relations.
+- django://app/{app_label} and django://model/{app_label}/{model_name}: one app (with its models) or one model, e.g. django://model/auth/Group.
 
-Prefer reading code and models before changing data: the shell has full access to the project's database.`;
+Tools:
+- list_routes: the project's URL routes with their views, source files and HTTP methods; filter by method, name or pattern. Use it to find the view behind a URL or where to add one.
+- shell: run Python inside the project with Django set up. State persists between calls, the last expression's value is returned, and exceptions come back with their traceback. Use it to explore models, run queries and test code. shell(action="reset") clears the session. Long work: raise timeout_seconds (default 30).
+- read_resource: read any of the resources above by URI. Use it if your client cannot read MCP resources.
+
+Prefer the resources and list_routes for questions about the project's structure, and the shell for data and behaviour: the shell has full access to the project's database.`;

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from . import PROTOCOL_VERSION, bootstrap, capture, interrupts, shell
 from .codec import CODEC_NAME
 from .framing import FrameError, encode_frame, read_frame
+from .introspection.operations import OPERATIONS as INTROSPECTION_OPERATIONS
 
 # Default cap for each of stdout, stderr and repr, in characters.
 DEFAULT_OUTPUT_LIMIT = 50_000
@@ -102,9 +103,10 @@ OPERATIONS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "session.close": _op_close_session,
     "session.list": _op_sessions,
     "ping": _op_ping,
+    **INTROSPECTION_OPERATIONS,
 }
 # Operations that need a working Django; the others also answer when setup failed.
-NEEDS_DJANGO = {"shell.execute"}
+NEEDS_DJANGO = {"shell.execute", *INTROSPECTION_OPERATIONS}
 
 
 def _read_loop(channel: Channel, jobs: queue.Queue[dict[str, Any] | None], cancelled: set[str]) -> None:

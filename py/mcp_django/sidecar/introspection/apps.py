@@ -1,0 +1,41 @@
+"""``django://apps`` and ``django://app/{app_label}``: the installed applications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig, apps
+
+from .models import describe_model
+
+
+def list_apps() -> list[dict[str, Any]]:
+    return [describe_app(app_config) for app_config in apps.get_app_configs()]
+
+
+def app_detail(app_label: str) -> dict[str, Any]:
+    """One app, with the full description of each of its models."""
+    app_config = get_app_config(app_label)
+    return {
+        **describe_app(app_config),
+        "model_details": [describe_model(model) for model in app_config.get_models()],
+    }
+
+
+def describe_app(app_config: AppConfig) -> dict[str, Any]:
+    return {
+        "name": app_config.name,
+        "label": app_config.label,
+        "verbose_name": str(app_config.verbose_name),
+        "path": app_config.path,
+        "models": [model.__name__ for model in app_config.get_models()],
+    }
+
+
+def get_app_config(app_label: str) -> AppConfig:
+    """The app with this label, or a LookupError that lists the labels there are."""
+    try:
+        return apps.get_app_config(app_label)
+    except LookupError:
+        labels = ", ".join(app_config.label for app_config in apps.get_app_configs())
+        raise LookupError(f"No installed app with label {app_label!r}. Installed app labels: {labels}.") from None
