@@ -42,3 +42,31 @@ export class SidecarRequestError extends Error {
   }
 }
 
+/** A djangopackages.org request got no answer: connection failure or timeout. Worth retrying later. */
+export class NetworkError extends Error {
+  override name = "NetworkError";
+  constructor(
+    readonly url: string,
+    cause: string,
+  ) {
+    super(`GET ${url} failed: ${cause}`);
+  }
+}
+
+/** djangopackages.org answered, but not with what we asked for (HTTP error, not JSON, unexpected shape). */
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+  constructor(
+    readonly url: string,
+    problem: string,
+    /** The HTTP status, when the failure is one. */
+    readonly status?: number,
+  ) {
+    super(`GET ${url} failed: ${problem}`);
+  }
+
+  /** Whether the answer may be different later (server trouble, not a missing page), so a stale copy beats failing. */
+  get transient(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
+}

@@ -1,0 +1,162 @@
+/** The djangopackages.org:// resources: packages, comparison grids and categories from Django Packages. */
+import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { NetworkError, UpstreamError } from "../errors.ts";
+import {
+  cachedOnly,
+  getCategory,
+  getGrid,
+  getPackage,
+  listCategories,
+  listGrids,
+  staleNotice,
+  type Fetched,
+  type Freshness,
+} from "../packages/client.ts";
+import { categoryDetail, categoryList, gridDetail, gridSummaries, packageDetail, slugsFromUrls } from "../packages/normalize.ts";
+import { SLUG_PATTERN } from "../packages/schemas.ts";
+import type { ResourceRegistry } from "./registry.ts";
+
+const JSON_MIME = "application/json";
+/** MCP's code for "resource not found" (the SDK has no constant for it). */
+const RESOURCE_NOT_FOUND = -32002;
+
+type Variables = Record<string, string | string[]>;
+
+function jsonContents(uri: URL, payload: unknown): ReadResourceResult {
+  return { contents: [{ uri: uri.href, mimeType: JSON_MIME, text: JSON.stringify(payload) }] };
+}
+
+/** The payload, marked when it came from an out-of-date cache. */
+function withFreshness<T extends object>(payload: T, freshness: Freshness): T & { stale?: true; notice?: string } {
+  const notice = staleNotice(freshness);
+  return notice ? { ...payload, stale: true, notice } : payload;
+}
+
+function slugOf(uri: URL, variables: Variables): string {
+  const raw = variables.slug;
+  const slug = (Array.isArray(raw) ? raw[0] : raw) ?? "";
+  if (!SLUG_PATTERN.test(slug)) {
+    throw new McpError(ErrorCode.InvalidParams, `${uri.href}: "${slug}" is not a slug (letters, digits, "-" and "_" only)`);
+  }
+  return slug;
+}
+
+/** Upstream failures as MCP errors that name what was asked for and why it failed. */
+async function fetching<T>(uri: URL, what: string, fetch: () => Promise<Fetched<T>>): Promise<Fetched<T>> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if (error instanceof UpstreamError && error.status === 404) {
+      throw new McpError(RESOURCE_NOT_FOUND, `Django Packages has no ${what} (${error.message})`);
+    }
+    if (error instanceof NetworkError || error instanceof UpstreamError) {
+      throw new McpError(ErrorCode.InternalError, `Could not read ${uri.href} and nothing usable is cached: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+async function readPackage(uri: URL, variables: Variables): Promise<ReadResourceResult> {
+  const slug = slugOf(uri, variables);
+  const fetched = await fetching(uri, `package "${slug}"`, () => getPackage(slug));
+  return jsonContents(uri, withFreshness(packageDetail(fetched.data, slug), fetched));
+}
+
+async function readGrids(uri: URL): Promise<ReadResourceResult> {
+  const fetched = await fetching(uri, "grid list", () => listGrids());
+  const results = gridSummaries(fetched.data);
+  return jsonContents(uri, withFreshness({ count: results.length, results }, fetched));
+}
+
+async function readGrid(uri: URL, variables: Variables): Promise<ReadResourceResult> {
+  const slug = slugOf(uri, variables);
+  const fetched = await fetching(uri, `grid "${slug}"`, () => getGrid(slug));
+  return jsonContents(uri, withFreshness(gridDetail(fetched.data, slug), fetched));
+}
+
+async function readCategories(uri: URL): Promise<ReadResourceResult> {
+  const fetched = await fetching(uri, "category list", () => listCategories());
+  const results = categoryList(fetched.data);
+  return jsonContents(uri, withFreshness({ count: results.length, results }, fetched));
+}
+
+async function readCategory(uri: URL, variables: Variables): Promise<ReadResourceResult> {
+  const slug = slugOf(uri, variables);
+  const fetched = await fetching(uri, `category "${slug}"`, () => getCategory(slug));
+  return jsonContents(uri, withFreshness(categoryDetail(fetched.data, slug), fetched));
+}
+
+function startingWith(values: Iterable<string>, prefix: string): string[] {
+  const lower = prefix.toLowerCase();
+  return [...new Set(values)].filter((value) => value.toLowerCase().startsWith(lower)).sort();
+}
+
+// Completions come from lists already in the cache: a keystroke never waits for the network.
+async function gridSlugs(value: string): Promise<string[]> {
+  return startingWith((await cachedOnly(listGrids)).flatMap((grid) => grid.slug ?? []), value);
+}
+
+/** The cached grid list links each grid's packages: that is the package list we have. */
+async function packageSlugs(value: string): Promise<string[]> {
+  return startingWith((await cachedOnly(listGrids)).flatMap((grid) => slugsFromUrls(grid.packages)), value);
+}
+
+async function categorySlugs(value: string): Promise<string[]> {
+  return startingWith((await cachedOnly(listCategories)).flatMap((category) => category.slug ?? []), value);
+}
+
+export function registerDjangoPackagesResources(registry: ResourceRegistry): void {
+  registry.template(
+    "djangopackages-package",
+    new ResourceTemplate("djangopackages.org://packages/{slug}", { list: undefined, complete: { slug: packageSlugs } }),
+    {
+      title: "Django Packages: one package",
+      description:
+        "One package from djangopackages.org by slug: description, category, PyPI version and link, repository, " +
+        "documentation, stars, forks, weekly commits, participants, and the slugs of the grids it is in.",
+      mimeType: JSON_MIME,
+    },
+    readPackage,
+  );
+  registry.resource(
+    "djangopackages-grids",
+    "djangopackages.org://grids",
+    {
+      title: "Django Packages: comparison grids",
+      description: "Every comparison grid on djangopackages.org (all pages): slug, title, description and number of packages.",
+      mimeType: JSON_MIME,
+    },
+    readGrids,
+  );
+  registry.template(
+    "djangopackages-grid",
+    new ResourceTemplate("djangopackages.org://grids/{slug}", { list: undefined, complete: { slug: gridSlugs } }),
+    {
+      title: "Django Packages: one grid",
+      description: "One comparison grid by slug, with the slugs of its packages (read each with djangopackages.org://packages/{slug}).",
+      mimeType: JSON_MIME,
+    },
+    readGrid,
+  );
+  registry.resource(
+    "djangopackages-categories",
+    "djangopackages.org://categories",
+    {
+      title: "Django Packages: categories",
+      description: "Every package category on djangopackages.org (all pages): slug, title, description.",
+      mimeType: JSON_MIME,
+    },
+    readCategories,
+  );
+  registry.template(
+    "djangopackages-category",
+    new ResourceTemplate("djangopackages.org://categories/{slug}", { list: undefined, complete: { slug: categorySlugs } }),
+    {
+      title: "Django Packages: one category",
+      description: "One package category by slug.",
+      mimeType: JSON_MIME,
+    },
+    readCategory,
+  );
+}
