@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+import { randomBytes } from "node:crypto";
 import { defineCommand, runMain, type ArgsDef, type ParsedArgs } from "citty";
 import type { ServerContext } from "./context.ts";
 import { ConfigError, SidecarStartError } from "./errors.ts";
@@ -8,6 +9,8 @@ import { locateProject } from "./project/settings.ts";
 import { createServer } from "./server.ts";
 import type { Hello } from "./sidecar/protocol.ts";
 import { createSupervisor, type Supervisor } from "./sidecar/supervisor.ts";
+import { isLoopback } from "./transports/guard.ts";
+import { serveHttp, validatePath } from "./transports/http.ts";
 import { serveStdio } from "./transports/stdio.ts";
 import { VERSION } from "./version.ts";
 
@@ -16,10 +19,12 @@ const cliArgs = {
   pythonpath: { type: "string", description: "Directory to add to the Python path" },
   python: { type: "string", description: "Python interpreter (default: $VIRTUAL_ENV, .venv next to manage.py, python3)" },
   debug: { type: "boolean", description: "Debug logging (stderr)" },
-  transport: { type: "enum", options: ["stdio", "http", "sse"], default: "stdio", description: "MCP transport" },
+  transport: { type: "enum", options: ["stdio", "http", "sse"], default: "stdio", description: "MCP transport: stdio, http (Streamable HTTP) or sse (legacy)" },
   host: { type: "string", default: "127.0.0.1", description: "HTTP/SSE host" },
   port: { type: "string", default: "8000", description: "HTTP/SSE port" },
   path: { type: "string", default: "/mcp", description: "Streamable HTTP endpoint path" },
+  auth: { type: "boolean", default: true, description: "Require a bearer token over HTTP/SSE (--no-auth turns it off)" },
+  "allow-remote": { type: "boolean", default: false, description: "Allow --host to be a non-loopback address" },
 } as const satisfies ArgsDef;
 type CliArgs = ParsedArgs<typeof cliArgs>;
 
@@ -28,9 +33,12 @@ function reportFatal(message: string): void {
   process.stderr.write(`mcp-django: ${message}\n`);
 }
 
+/** A port number; 0 asks the system for a free one. */
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`--port ${value}: not a port number (1-65535)`);
+  if (value.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`--port ${value}: not a port number (0-65535)`);
+  }
   return port;
 }
 
@@ -76,10 +84,10 @@ async function serve(args: CliArgs): Promise<void> {
   const cwd = process.cwd();
   const project = locateProject(cwd, args.settings, process.env);
   const python = choosePython(args.python, project.root, process.env, cwd);
-  parsePort(args.port);
-  if (args.transport !== "stdio") {
-    throw new ConfigError(`--transport ${args.transport} is not supported yet; use --transport stdio`);
-  }
+  // Flags are checked even where this transport ignores them: a typo should not pass silently.
+  const port = parsePort(args.port);
+  const path = validatePath(args.path);
+  const http = args.transport === "stdio" ? undefined : httpSettings(args, port, path);
   log.debug(`project ${project.root}, settings ${project.settingsModule}, python ${python.path} (${python.source})`);
 
   const supervisor = createSupervisor({
@@ -94,12 +102,61 @@ async function serve(args: CliArgs): Promise<void> {
   watchStartup(supervisor.start(), exit);
 
   const context: ServerContext = { supervisor, sessionKey: (id) => id ?? "default" };
+  if (http) {
+    const served = serveHttp({
+      ...http,
+      createServer: () => createServer(context),
+      onSessionClosed: (id) => void supervisor.closeSession(id),
+    });
+    log.info(`mcp-django ${VERSION}: serving ${project.settingsModule} (${project.root}) at ${served.url}`);
+    log.info(httpHint(served.url, http.transport, http.token));
+    return;
+  }
   const server = createServer(context);
   log.info(`mcp-django ${VERSION}: serving ${project.settingsModule} (${project.root}) over stdio`);
   if (process.stdin.isTTY) log.info(connectHint(project.root, python.path));
   await serveStdio(server);
   await server.close();
   await exit(0);
+}
+
+interface HttpSettings {
+  transport: "http" | "sse";
+  host: string;
+  port: number;
+  path: string;
+  token?: string;
+  sessionIdleMs?: number;
+}
+
+/** Safe by default: loopback only unless --allow-remote, and a bearer token unless --no-auth. */
+function httpSettings(args: CliArgs, port: number, path: string): HttpSettings {
+  const remote = !isLoopback(args.host);
+  if (remote && !args["allow-remote"]) {
+    throw new ConfigError(
+      `--host ${args.host} is not a loopback address: anyone who can reach it could run code in your project. Pass --allow-remote to do it anyway (a bearer token stays required)`,
+    );
+  }
+  if (remote && !args.auth) throw new ConfigError("--no-auth is only allowed on a loopback --host");
+  const token = args.auth ? process.env.MCP_DJANGO_TOKEN || randomBytes(24).toString("base64url") : undefined;
+  return { transport: args.transport as "http" | "sse", host: args.host, port, path, token, sessionIdleMs: sessionIdleMs() };
+}
+
+/** MCP_DJANGO_SESSION_IDLE_SECONDS: how long an unused HTTP session (and its shell namespace) lives. */
+function sessionIdleMs(): number | undefined {
+  const raw = process.env.MCP_DJANGO_SESSION_IDLE_SECONDS;
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!(seconds > 0)) throw new ConfigError(`MCP_DJANGO_SESSION_IDLE_SECONDS=${raw}: not a positive number of seconds`);
+  return seconds * 1000;
+}
+
+function httpHint(url: string, transport: "http" | "sse", token: string | undefined): string {
+  const header = token ? ` --header "Authorization: Bearer ${token}"` : "";
+  return [
+    token ? `Bearer token: ${token}  (set MCP_DJANGO_TOKEN to choose your own)` : "No authentication (--no-auth).",
+    `Claude Code:  claude mcp add --transport ${transport} django ${url}${header}`,
+  ].join("\n");
 }
 
 const main = defineCommand({

@@ -1,0 +1,63 @@
+import { timingSafeEqual } from "node:crypto";
+
+export interface GuardOptions {
+  /** The address the server is bound to, as given to --host. */
+  host: string;
+  port: number;
+  /** Required bearer token; undefined only with --no-auth. */
+  token?: string;
+}
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+const WILDCARDS = new Set(["0.0.0.0", "::", "[::]"]);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK_NAMES.has(host) || host.startsWith("127.");
+}
+
+function hostAllowed(hostHeader: string | null, options: GuardOptions): boolean {
+  if (!hostHeader) return false;
+  const url = URL.parse(`http://${hostHeader}`);
+  if (!url) return false;
+  const port = url.port === "" ? 80 : Number(url.port);
+  if (port !== options.port) return false;
+  // Bound to every interface (--allow-remote): any name may reach us; the token still guards.
+  if (WILDCARDS.has(options.host)) return true;
+  return isLoopback(url.hostname) || url.hostname === options.host || url.hostname === `[${options.host}]`;
+}
+
+function originAllowed(origin: string | null, hostHeader: string | null): boolean {
+  if (origin === null) return true; // not a browser, or a same-origin request
+  const url = URL.parse(origin);
+  if (!url) return false;
+  return isLoopback(url.hostname) || url.host === hostHeader;
+}
+
+function tokenMatches(header: string | null, token: string): boolean {
+  const presented = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  if (!presented) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuse(status: 401 | 403, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
+}
+
+/**
+ * Checks a request before any transport sees it: Host (against DNS rebinding), Origin (against
+ * other web pages) and the bearer token. Returns the refusal, or undefined to let it through.
+ */
+export function guardRequest(request: Request, options: GuardOptions): Response | undefined {
+  const hostHeader = request.headers.get("host");
+  if (!hostAllowed(hostHeader, options)) return refuse(403, `Forbidden: Host ${hostHeader ?? "(missing)"} is not this server`);
+  const origin = request.headers.get("origin");
+  if (!originAllowed(origin, hostHeader)) return refuse(403, `Forbidden: Origin ${origin} is not local`);
+  if (options.token && !tokenMatches(request.headers.get("authorization"), options.token)) {
+    return refuse(401, "Unauthorized: send Authorization: Bearer <token> (printed when the server started)", {
+      "www-authenticate": 'Bearer realm="mcp-django"',
+    });
+  }
+  return undefined;
+}

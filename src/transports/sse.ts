@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+
+/** How often a comment line keeps the event stream alive through proxies and idle timers. */
+const KEEP_ALIVE_MS = 15_000;
+
+export interface SseSession {
+  transport: Transport & { sessionId: string };
+  /** The event stream to return for GET /sse. */
+  response: Response;
+  /** Feeds one POSTed body; resolves to the HTTP response for the POST. */
+  post(request: Request): Promise<Response>;
+}
+
+/**
+ * The legacy HTTP+SSE transport (protocol 2024-11-05) on web-standard Request/Response: GET opens
+ * an event stream whose first event names the POST endpoint; each POST carries one message.
+ * The SDK's SSEServerTransport needs Node's ServerResponse, so this small one serves Bun.serve.
+ */
+export function openSseSession(messagesPath: string): SseSession {
+  const sessionId = randomUUID();
+  const encoder = new TextEncoder();
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let closed = false;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+
+  const write = (text: string) => {
+    if (!closed) controller?.enqueue(encoder.encode(text));
+  };
+
+  const transport: SseSession["transport"] = {
+    sessionId,
+    async start() {
+      write(`event: endpoint\ndata: ${messagesPath}?sessionId=${sessionId}\n\n`);
+      keepAlive = setInterval(() => write(": keep-alive\n\n"), KEEP_ALIVE_MS);
+    },
+    async send(message: JSONRPCMessage) {
+      if (closed) throw new Error("SSE stream is closed");
+      write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(keepAlive);
+      try {
+        controller?.close();
+      } catch {
+        // The client already went away.
+      }
+      transport.onclose?.();
+    },
+  };
+
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      void transport.close();
+    },
+  });
+
+  const post = async (request: Request): Promise<Response> => {
+    let message: JSONRPCMessage;
+    try {
+      message = JSONRPCMessageSchema.parse(await request.json());
+    } catch (error) {
+      transport.onerror?.(error as Error);
+      return new Response(`Invalid message: ${(error as Error).message}\n`, { status: 400 });
+    }
+    transport.onmessage?.(message, { requestInfo: { headers: Object.fromEntries(request.headers) } });
+    return new Response("Accepted\n", { status: 202 });
+  };
+
+  const response = new Response(stream, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", connection: "keep-alive" },
+  });
+  return { transport, response, post };
+}
