@@ -8,6 +8,8 @@ import { choosePython } from "./project/python.ts";
 import { locateProject } from "./project/settings.ts";
 import { createServer } from "./server.ts";
 import type { Hello } from "./sidecar/protocol.ts";
+import { lookUpDevServer } from "./sidecar/devserver.ts";
+import { commandSource, devServerSource, spawnedSource, type SidecarSource } from "./sidecar/sources.ts";
 import { createSupervisor, type Supervisor } from "./sidecar/supervisor.ts";
 import { isLoopback } from "./transports/guard.ts";
 import { serveHttp, validatePath } from "./transports/http.ts";
@@ -25,6 +27,8 @@ const cliArgs = {
   path: { type: "string", default: "/mcp", description: "Streamable HTTP endpoint path" },
   auth: { type: "boolean", default: true, description: "Require a bearer token over HTTP/SSE (--no-auth turns it off)" },
   "allow-remote": { type: "boolean", default: false, description: "Allow --host to be a non-loopback address" },
+  attach: { type: "boolean", description: "Insist on the project's running dev server (--no-attach: always start a sidecar; default: attach when one listens)" },
+  "sidecar-socket": { type: "string", description: "Internal: the socket of python manage.py mcp's process" },
 } as const satisfies ArgsDef;
 type CliArgs = ParsedArgs<typeof cliArgs>;
 
@@ -79,42 +83,70 @@ function connectHint(projectRoot: string, python: string): string {
   ].join("\n");
 }
 
-async function serve(args: CliArgs): Promise<void> {
-  setDebug(Boolean(args.debug));
+interface Source {
+  source: SidecarSource;
+  /** What is being served, for the log. */
+  label: string;
+  /** For the stdio connection hint; absent under manage.py mcp. */
+  project?: { root: string; python: string };
+}
+
+/** Where the shell runs: manage.py mcp's process, the project's dev server, or a spawned sidecar. */
+function chooseSource(args: CliArgs, client: string, onCommandGone: () => void): Source {
+  const socket = args["sidecar-socket"];
+  if (socket) {
+    const secret = process.env.MCP_DJANGO_SIDECAR_SECRET;
+    if (!secret) throw new ConfigError("--sidecar-socket is for python manage.py mcp, which also passes MCP_DJANGO_SIDECAR_SECRET");
+    return { source: commandSource(socket, secret, client, onCommandGone), label: "the manage.py mcp process" };
+  }
   const cwd = process.cwd();
   const project = locateProject(cwd, args.settings, process.env);
   const python = choosePython(args.python, project.root, process.env, cwd);
-  // Flags are checked even where this transport ignores them: a typo should not pass silently.
-  const port = parsePort(args.port);
-  const path = validatePath(args.path);
-  const http = args.transport === "stdio" ? undefined : httpSettings(args, port, path);
   log.debug(`project ${project.root}, settings ${project.settingsModule}, python ${python.path} (${python.source})`);
-
-  const supervisor = createSupervisor({
+  const launch = {
     python: python.path,
     projectRoot: project.root,
     settingsModule: project.settingsModule,
     pythonPath: args.pythonpath ? [args.pythonpath] : [],
-  });
-  const exit = exitOnce(supervisor);
+  };
+  if (args.attach === true && lookUpDevServer(project.root).state === "absent") {
+    throw new ConfigError(`--attach: no dev server of ${project.root} is listening; start python manage.py runserver with "mcp_django" in INSTALLED_APPS`);
+  }
+  const source = args.attach === false ? spawnedSource(launch, client) : devServerSource(project.root, launch, client, args.attach === true);
+  return { source, label: `${project.settingsModule} (${project.root})`, project: { root: project.root, python: python.path } };
+}
+
+async function serve(args: CliArgs): Promise<void> {
+  setDebug(Boolean(args.debug));
+  // Flags are checked even where this transport ignores them: a typo should not pass silently.
+  const port = parsePort(args.port);
+  const path = validatePath(args.path);
+  const http = args.transport === "stdio" ? undefined : httpSettings(args, port, path);
+  // Names this server's shell sessions in the sidecar, apart from other MCP servers attached to it.
+  const client = randomBytes(6).toString("hex");
+  let exit: (code: number) => Promise<never> = (code) => process.exit(code);
+  const { source, label, project } = chooseSource(args, client, () => void exit(0));
+
+  const supervisor = createSupervisor(source);
+  exit = exitOnce(supervisor);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void exit(0));
   // Start Python now, so django.setup() overlaps with the client's handshake.
   watchStartup(supervisor.start(), exit);
 
-  const context: ServerContext = { supervisor, sessionKey: (id) => id ?? "default" };
+  const context: ServerContext = { supervisor, sessionKey: (id) => `${client}/${id ?? "stdio"}` };
   if (http) {
     const served = serveHttp({
       ...http,
       createServer: () => createServer(context),
-      onSessionClosed: (id) => void supervisor.closeSession(id),
+      onSessionClosed: (id) => void supervisor.closeSession(context.sessionKey(id)),
     });
-    log.info(`mcp-django ${VERSION}: serving ${project.settingsModule} (${project.root}) at ${served.url}`);
+    log.info(`mcp-django ${VERSION}: serving ${label} at ${served.url}`);
     log.info(httpHint(served.url, http.transport, http.token));
     return;
   }
   const server = createServer(context);
-  log.info(`mcp-django ${VERSION}: serving ${project.settingsModule} (${project.root}) over stdio`);
-  if (process.stdin.isTTY) log.info(connectHint(project.root, python.path));
+  log.info(`mcp-django ${VERSION}: serving ${label} over stdio`);
+  if (process.stdin.isTTY && project) log.info(connectHint(project.root, project.python));
   await serveStdio(server);
   await server.close();
   await exit(0);

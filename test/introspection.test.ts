@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { connect, textOf, type Connected } from "./support/client.ts";
-import { EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
+import { connect, shell, textOf, type Connected } from "./support/client.ts";
+import { EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 
 // The example settings hold these dummies precisely so that we can check they never leak.
 const SECRETS = ["django-insecure-example-not-secret", "hunter2-not-a-real-password"];
@@ -58,7 +58,7 @@ async function complete(client: Client, template: string, name: string, value: s
   return result.completion.values;
 }
 
-const APP_LABELS = ["admin", "auth", "contenttypes", "sessions", "messages", "staticfiles", "rest_framework", "accounts", "catalog", "orders", "api"];
+const APP_LABELS = ["admin", "auth", "contenttypes", "sessions", "messages", "staticfiles", "rest_framework", "accounts", "catalog", "orders", "api", "mcp_django"];
 
 function expectedApps(facts: Facts) {
   const contrib = (name: string) => `${facts.django_dir}/contrib/${name}`;
@@ -74,6 +74,7 @@ function expectedApps(facts: Facts) {
     { name: "catalog", label: "catalog", verbose_name: "Catalog", path: `${EXAMPLE}/catalog`, models: ["Publisher", "Author", "Tag", "Book"] },
     { name: "orders", label: "orders", verbose_name: "Orders", path: `${EXAMPLE}/orders`, models: ["Order", "OrderLine"] },
     { name: "api", label: "api", verbose_name: "REST API", path: `${EXAMPLE}/api`, models: [] },
+    { name: "mcp_django", label: "mcp_django", verbose_name: "MCP server for Django", path: `${REPO}py/mcp_django`, models: [] },
   ];
 }
 
@@ -224,6 +225,12 @@ describe("django://project", () => {
       auth_user_model: "accounts.User",
       databases: { default: { engine: "django.db.backends.sqlite3", name: `${EXAMPLE}/db.sqlite3` } },
     });
+  });
+
+  test("says the shell runs in a sidecar of its own", async () => {
+    const { mcp } = (await readJson(server.client, "django://project")) as { mcp: { mode: string; pid: number } };
+    expect(mcp.mode).toBe("spawned");
+    expect((await shell(server.client, "import os\nos.getpid()")).output.value).toBe(String(mcp.pid));
   });
 });
 

@@ -28,6 +28,12 @@ export const projectSchema = z.object({
     auth_user_model: z.string(),
     databases: z.record(z.string(), z.object({ engine: z.string().nullable(), name: z.string().nullable() })),
   }),
+  mcp: z
+    .object({
+      mode: z.enum(["spawned", "attached", "command"]),
+      pid: z.number().int(),
+    })
+    .describe("Where the shell runs: attached to the live dev server, manage.py mcp's process, or a sidecar of its own"),
 });
 
 export const appSchema = z.object({

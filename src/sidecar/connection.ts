@@ -58,8 +58,16 @@ async function openWhenListening(path: string, gaveUp: () => string | undefined)
  * Connects to a sidecar's socket and exchanges hellos. `gaveUp` is polled while waiting and
  * returns a reason once waiting is pointless (the process exited, or too long passed).
  */
+export interface Credentials {
+  /** The secret the sidecar was given (spawned) or published (dev server, manage.py mcp). */
+  secret: string;
+  /** This MCP server's id: the sidecar frees the shell sessions named after it when we go. */
+  client: string;
+}
+
 export async function connectSidecar(
   path: string,
+  credentials: Credentials,
   gaveUp: () => string | undefined,
   abandoned: Promise<string>,
 ): Promise<SidecarConnection> {
@@ -113,7 +121,7 @@ export async function connectSidecar(
   const helloMessage = new Promise<unknown>((resolve) => {
     onHello = resolve;
   });
-  send({ type: "hello", protocol: PROTOCOL_VERSION });
+  send({ type: "hello", protocol: PROTOCOL_VERSION, ...credentials });
   const first = await Promise.race([
     helloMessage,
     closed.then(() => Promise.reject(new SidecarStartError(closedReason))),

@@ -58,7 +58,7 @@ async function logLines(stream: ReadableStream<Uint8Array>, tag: string, recent?
  * Starts `python -m mcp_django.sidecar` in the project root, in its own process group, with
  * its stdout and stderr piped into our log: project output never reaches the MCP stream.
  */
-export function spawnSidecar(launch: SidecarLaunch): SidecarProcess {
+export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProcess {
   // A short private path: Unix socket paths are limited to about 108 bytes.
   const dir = mkdtempSync(join(tmpdir(), "mcp-django-"));
   const socketPath = join(dir, "sidecar.sock");
@@ -70,6 +70,8 @@ export function spawnSidecar(launch: SidecarLaunch): SidecarProcess {
     ...process.env,
     DJANGO_SETTINGS_MODULE: launch.settingsModule,
     PYTHONPATH: [PY_ROOT, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    // By environment, not argv, where every user could read it.
+    MCP_DJANGO_SECRET: secret,
   };
   let child: Bun.Subprocess<"ignore", "pipe", "pipe">;
   try {

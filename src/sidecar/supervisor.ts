@@ -1,12 +1,10 @@
-import { SidecarLostError, SidecarRequestError, SidecarStartError } from "../errors.ts";
+import { SidecarLostError, SidecarRequestError } from "../errors.ts";
 import { log } from "../log.ts";
-import { connectSidecar, type CancelReason, type SidecarConnection } from "./connection.ts";
+import type { CancelReason, SidecarConnection } from "./connection.ts";
 import type { Hello, SidecarEvent } from "./protocol.ts";
-import { spawnSidecar, type SidecarLaunch, type SidecarProcess } from "./spawn.ts";
+import type { Sidecar, SidecarMode, SidecarSource } from "./sources.ts";
 
-/** How long a sidecar may take to start (django.setup() of a big project included). */
-const START_TIMEOUT_MS = 60_000;
-/** After an interrupt, how long the code gets to stop before the process group is killed. */
+/** After an interrupt, how long the code gets to stop before its sidecar is given up. */
 export const INTERRUPT_GRACE_MS = 2_000;
 
 export interface CallOptions {
@@ -26,6 +24,8 @@ export interface CallOutcome {
 export interface Supervisor {
   /** Starts the sidecar if none is running; resolves with its hello. */
   start(): Promise<Hello>;
+  /** How the current sidecar runs, if there is one. */
+  mode(): SidecarMode | undefined;
   call(op: string, args: Record<string, unknown>, options?: CallOptions): Promise<CallOutcome>;
   /** Frees an MCP session's shell namespace, if a sidecar is running (never starts one). */
   closeSession(session: string): Promise<void>;
@@ -33,49 +33,20 @@ export interface Supervisor {
 }
 
 interface Running {
-  process: SidecarProcess;
+  sidecar: Sidecar;
   connection: SidecarConnection;
   generation: number;
   replaced?: string;
-  /** Why we killed it, when we did: reported instead of a bare "connection closed". */
-  killedBecause?: string;
-}
-
-function exitDescription(code: string): string {
-  return /^\d+$/.test(code) ? `exited with code ${code}` : `was killed by ${code}`;
-}
-
-async function startSidecar(launch: SidecarLaunch): Promise<Running> {
-  const process = spawnSidecar(launch);
-  const started = Date.now();
-  let exitCode: string | undefined;
-  const abandoned = process.exited.then((code) => {
-    exitCode = code;
-    const output = process.recentErrors().join("\n");
-    return `the Python sidecar ${exitDescription(code)} while starting${output ? `:\n${output}` : ""}`;
-  });
-  const gaveUp = () => {
-    if (exitCode !== undefined) return `the Python sidecar ${exitDescription(exitCode)} while starting`;
-    if (Date.now() - started > START_TIMEOUT_MS) return `the Python sidecar did not listen within ${START_TIMEOUT_MS / 1000} s`;
-    return undefined;
-  };
-  try {
-    const connection = await connectSidecar(process.socketPath, gaveUp, abandoned);
-    void process.exited.then(() => connection.close());
-    return { process, connection, generation: 0 };
-  } catch (error) {
-    process.kill();
-    // When the process died, its own last words say more than the socket error.
-    if (exitCode !== undefined) throw new SidecarStartError(await abandoned);
-    throw error;
-  }
+  /** Why we stopped it, when we did: reported instead of a bare "connection closed". */
+  stoppedBecause?: string;
 }
 
 /**
- * Owns the sidecar's life: starts it on demand, replaces it when it dies, enforces per-call
- * timeouts (interrupt first, then kill) and turns client cancellation into an interrupt.
+ * Owns the sidecar's life: gets one from its source on demand, replaces it when it ends,
+ * enforces per-call timeouts (interrupt first, then give the sidecar up) and turns client
+ * cancellation into an interrupt.
  */
-export function createSupervisor(launch: SidecarLaunch): Supervisor {
+export function createSupervisor(source: SidecarSource): Supervisor {
   let current: Promise<Running> | undefined;
   let latest: Running | undefined;
   /** Why the previous sidecar ended, until a new one has started. */
@@ -90,27 +61,28 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
   };
 
   const retire = (running: Running, because: string) => {
-    running.killedBecause ??= because;
+    running.stoppedBecause ??= because;
     forget(running, because);
-    running.process.kill("SIGKILL");
+    running.sidecar.stop("SIGKILL");
   };
 
   const ensure = (): Promise<Running> => {
     if (stopping) return Promise.reject(new SidecarLostError("the server is shutting down"));
+    if (latest) {
+      const reason = source.better?.(latest.sidecar);
+      if (reason) retire(latest, reason);
+    }
     if (current) return current;
-    const starting = startSidecar(launch).then((running) => {
-      const { hello } = running.connection;
-      log.debug(`sidecar ready: Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
-      // Shims (pyenv, asdf) are resolved once: restarts use the real interpreter.
-      if (hello.python?.executable) launch = { ...launch, python: hello.python.executable };
-      running.generation = ++generation;
-      running.replaced = previousEnd;
+    const starting = source.open().then((sidecar) => {
+      const { hello } = sidecar.connection;
+      log.debug(`sidecar ready (${sidecar.mode}): Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
+      const running: Running = { sidecar, connection: sidecar.connection, generation: ++generation, replaced: previousEnd };
       previousEnd = undefined;
       latest = running;
-      void running.process.exited.then((code) => {
+      void sidecar.ended.then((ending) => {
         if (stopping) return;
-        const why = running.killedBecause ?? `it ${exitDescription(code)}`;
-        if (running === latest) log.warn(`the Python sidecar ended (${why}); the next call starts a new one`);
+        const why = running.stoppedBecause ?? ending;
+        if (running === latest) log.warn(`the Python sidecar ended (${why}); the next call gets a new one`);
         forget(running, why);
       });
       return running;
@@ -125,16 +97,17 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
   const call = async (op: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallOutcome> => {
     const running = await ensure();
     // The sidecar runs one request at a time and says when each starts: the timeout counts from
-    // then, and only a started request can need killing. A queued one is simply dropped.
+    // then, and only a started request can need its sidecar given up. A queued one is dropped.
     let started = false;
     let interruptedFor: CancelReason | undefined;
     let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
-    let killTimer: ReturnType<typeof setTimeout> | undefined;
-    const armKill = () => {
+    let giveUpTimer: ReturnType<typeof setTimeout> | undefined;
+    const armGiveUp = () => {
       const reason = interruptedFor;
       if (!started || !reason) return;
-      killTimer ??= setTimeout(
-        () => retire(running, `the code did not stop within ${INTERRUPT_GRACE_MS / 1000} s of being interrupted (${reason}), so the process was killed`),
+      const what = running.sidecar.mode === "spawned" ? "the process was killed" : "we disconnected, leaving it running there";
+      giveUpTimer ??= setTimeout(
+        () => retire(running, `the code did not stop within ${INTERRUPT_GRACE_MS / 1000} s of being interrupted (${reason}), so ${what}`),
         INTERRUPT_GRACE_MS,
       );
     };
@@ -142,13 +115,13 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
       if (interruptedFor) return;
       interruptedFor = reason;
       running.connection.cancel(id, reason);
-      armKill();
+      armGiveUp();
     };
     const { id, result } = running.connection.request(op, args, (event) => {
       if (event.kind === "started") {
         started = true;
         if (options.timeoutMs) timeoutTimer = setTimeout(() => interrupt("timeout"), options.timeoutMs);
-        armKill();
+        armGiveUp();
       }
       options.onEvent?.(event);
     });
@@ -162,20 +135,22 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
         retire(running, "Django setup failed");
       }
       if (error instanceof SidecarLostError) {
-        const code = await Promise.race([running.process.exited, Bun.sleep(1000).then(() => undefined)]);
-        const why = running.killedBecause ?? (code === undefined ? error.message : `it ${exitDescription(code)}`);
-        throw new SidecarLostError(`The Python sidecar ended while running this call (${why}). The shell session state was lost; the next call starts a new sidecar.`);
+        const ending = await Promise.race([running.sidecar.ended, Bun.sleep(1000).then(() => error.message)]);
+        const why = running.stoppedBecause ?? ending;
+        const lost = running.sidecar.mode === "spawned" ? "The Python sidecar ended" : "The connection to the Django process was lost";
+        throw new SidecarLostError(`${lost} while running this call (${why}). The shell session state was lost; the next call starts afresh.`);
       }
       throw error;
     } finally {
       clearTimeout(timeoutTimer);
-      clearTimeout(killTimer);
+      clearTimeout(giveUpTimer);
       options.signal?.removeEventListener("abort", onAbort);
     }
   };
 
   return {
     start: async () => (await ensure()).connection.hello,
+    mode: () => latest?.sidecar.mode,
     call,
     async closeSession(session) {
       if (!current) return;
@@ -186,9 +161,9 @@ export function createSupervisor(launch: SidecarLaunch): Supervisor {
       const running = await current?.catch(() => undefined);
       if (!running) return;
       running.connection.close();
-      running.process.kill("SIGTERM");
-      const ended = await Promise.race([running.process.exited.then(() => true), Bun.sleep(500).then(() => false)]);
-      if (!ended) running.process.kill("SIGKILL");
+      running.sidecar.stop("SIGTERM");
+      const ended = await Promise.race([running.sidecar.ended.then(() => true), Bun.sleep(500).then(() => false)]);
+      if (!ended) running.sidecar.stop("SIGKILL");
     },
   };
 }

@@ -10,11 +10,19 @@ export interface RawServer {
   stderr(): string;
 }
 
-/** The CLI driven over raw stdio, to check the bytes on stdout rather than what an SDK client tolerates. */
-export function startRaw(args: string[] = [], cwd = EXAMPLE): RawServer {
-  const proc = Bun.spawn([BUN, CLI, "--python", VENV_PYTHON, ...args], {
+/**
+ * The CLI (or another command serving MCP on stdio) driven over raw stdio, to check the bytes
+ * on stdout rather than what an SDK client tolerates.
+ */
+export function startRaw(
+  args: string[] = [],
+  cwd = EXAMPLE,
+  command = [BUN, CLI, "--python", VENV_PYTHON],
+  env: Record<string, string> = {},
+): RawServer {
+  const proc = Bun.spawn([...command, ...args], {
     cwd,
-    env: cliEnv(),
+    env: cliEnv(env),
     stdin: "pipe",
     stdout: "pipe",
     stderr: "pipe",

@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> None:
 
     from .server import run_spawned
 
-    run_spawned(args.socket, args.parent_pid)
+    # The secret comes by environment, not argv (visible to every user in ps); user code and
+    # its subprocesses don't need it.
+    run_spawned(args.socket, args.parent_pid, os.environ.pop("MCP_DJANGO_SECRET", ""))
     # Daemon threads may be blocked in socket calls: leave without waiting for them.
     sys.stdout.flush()
     os._exit(0)

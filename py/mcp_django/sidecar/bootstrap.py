@@ -10,8 +10,16 @@ from typing import Any
 from .shell import describe_exception
 
 
-def environment() -> dict[str, Any]:
+# How this sidecar runs: "spawned" by the MCP server, "attached" inside a dev server, or
+# "command" in ``manage.py mcp``. Reported in django://project.
+mode = "spawned"
+
+
+def environment(run_mode: str) -> dict[str, Any]:
+    global mode
+    mode = run_mode
     return {
+        "mode": run_mode,
         "python": {
             "executable": sys.executable,
             "version": platform.python_version(),

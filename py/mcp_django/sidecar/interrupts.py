@@ -1,14 +1,19 @@
-"""Interrupting the user code that runs on the main thread.
+"""Interrupting user code, on whichever thread runs it.
 
-The socket reader thread asks for an interrupt (on cancel or timeout) with
-``signal.pthread_kill(main, SIGINT)``: unlike ``PyThreadState_SetAsyncExc`` this also breaks
-``time.sleep`` and blocking socket waits. The handler raises only while the request that was
-asked about is still running, so a late signal never lands in the sidecar's own code.
+On the main thread (the spawned sidecar, ``manage.py mcp``) the socket reader thread sends
+``SIGINT`` with ``signal.pthread_kill``: unlike an asynchronous exception this also breaks
+``time.sleep`` and blocking socket waits. Inside a dev server the code runs on a worker thread,
+where signals can't go: there an asynchronous exception interrupts pure-Python code, and code
+stuck in C is reported by the MCP server after a grace period instead.
+
+Either way the exception is raised only while the request that was asked about still runs, so
+a late interrupt never lands in the sidecar's own code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import signal
 import threading
 from typing import Iterator
@@ -17,50 +22,68 @@ from typing import Iterator
 class Interrupted(KeyboardInterrupt):
     """Raised in user code; a KeyboardInterrupt so that ``except Exception`` does not swallow it."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    reason = "cancelled"
 
+
+class TimedOut(Interrupted):
+    reason = "timeout"
+
+
+class Cancelled(Interrupted):
+    reason = "cancelled"
+
+
+_BY_REASON: dict[str, type[Interrupted]] = {"timeout": TimedOut, "cancelled": Cancelled}
 
 _lock = threading.Lock()
-_main_thread_id = threading.main_thread().ident
-_running: str | None = None
-_pending_reason: str | None = None
+# request id -> the thread running it, and the reason it was asked to stop (if it was).
+_running: dict[str, int] = {}
+_pending: dict[int, str] = {}
 
 
 def _handle_sigint(signum: int, frame: object) -> None:
-    global _pending_reason
+    main = threading.main_thread().ident
     with _lock:
-        reason, _pending_reason = _pending_reason, None
-        running = _running
-    if reason is not None and running is not None:
-        raise Interrupted(reason)
+        reason = _pending.pop(main, None) if main in _running.values() else None
+    if reason is not None:
+        raise _BY_REASON.get(reason, Interrupted)()
 
 
-def install() -> None:
+def install_signal_handler() -> None:
+    """On the main thread only: route SIGINT to the request it was sent for."""
     signal.signal(signal.SIGINT, _handle_sigint)
+
+
+def _set_async_exc(thread_id: int, exception: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None)
 
 
 @contextlib.contextmanager
 def interruptible(request_id: str) -> Iterator[None]:
-    """Mark ``request_id`` as running on this (main) thread while the block runs."""
-    global _running, _pending_reason
+    """Mark ``request_id`` as running on the current thread while the block runs."""
+    thread_id = threading.get_ident()
     with _lock:
-        _running, _pending_reason = request_id, None
+        _running[request_id] = thread_id
+        _pending.pop(thread_id, None)
     try:
         yield
     finally:
         with _lock:
-            _running, _pending_reason = None, None
+            del _running[request_id]
+            # An asynchronous exception asked for but not yet raised must not escape this block.
+            if _pending.pop(thread_id, None) is not None and thread_id != threading.main_thread().ident:
+                _set_async_exc(thread_id, None)
 
 
 def request_interrupt(request_id: str, reason: str) -> bool:
-    """Interrupt ``request_id`` if it is the one running; returns whether a signal was sent."""
-    global _pending_reason
+    """Interrupt ``request_id`` if it is running; returns whether it was."""
     with _lock:
-        if _running != request_id:
+        thread_id = _running.get(request_id)
+        if thread_id is None:
             return False
-        _pending_reason = reason
-    assert _main_thread_id is not None
-    signal.pthread_kill(_main_thread_id, signal.SIGINT)
+        _pending[thread_id] = reason
+        if thread_id == threading.main_thread().ident:
+            signal.pthread_kill(thread_id, signal.SIGINT)
+        else:
+            _set_async_exc(thread_id, _BY_REASON.get(reason, Interrupted))
     return True

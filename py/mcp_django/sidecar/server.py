@@ -6,6 +6,7 @@ handles ``cancel`` at once (user code may be running). Responses are written und
 
 from __future__ import annotations
 
+import hmac
 import os
 import queue
 import socket
@@ -148,21 +149,40 @@ def _answer(request: dict[str, Any], setup_error: dict[str, Any] | None, cancell
     return {"type": "res", "id": request_id, "ok": True, "result": result}
 
 
-def serve(channel: Channel, info: dict[str, Any]) -> None:
-    """Exchange hellos, then answer requests until the peer goes away."""
+def _accept_hello(channel: Channel, secret: str) -> str | None:
+    """Check the client's hello (protocol and secret); return its client id, or None if refused."""
     hello = channel.receive()
     if not hello or hello.get("type") != "hello" or hello.get("protocol") != PROTOCOL_VERSION:
         channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "error": "protocol version mismatch"})
+        return None
+    if not hmac.compare_digest(str(hello.get("secret", "")).encode(), secret.encode()):
+        log("refused a client without the right secret")
+        channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "error": "wrong secret"})
+        return None
+    return str(hello.get("client", ""))
+
+
+def serve(channel: Channel, info: dict[str, Any], secret: str) -> None:
+    """Exchange hellos, then answer requests on this thread until the peer goes away."""
+    client = _accept_hello(channel, secret)
+    if client is None:
         return
     channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "codec": CODEC_NAME, **info})
 
     jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
     cancelled: set[str] = set()
     threading.Thread(target=_read_loop, args=(channel, jobs, cancelled), name="mcp-reader", daemon=True).start()
-    while (request := jobs.get()) is not None:
-        # The MCP server times calls from here, and knows a queued call needs no kill.
-        channel.send({"type": "ev", "id": str(request.get("id")), "kind": "started", "data": None})
-        channel.send(_answer(request, info["setup_error"], cancelled))
+    try:
+        while (request := jobs.get()) is not None:
+            # The MCP server times calls from here, and knows a queued call needs no kill.
+            channel.send({"type": "ev", "id": str(request.get("id")), "kind": "started", "data": None})
+            channel.send(_answer(request, info["setup_error"], cancelled))
+    except OSError as exc:
+        log(f"connection lost while answering: {exc}")
+    finally:
+        # The client's shell namespaces end with its connection (its session keys start with its id).
+        if client:
+            shell.drop_sessions(f"{client}/")
 
 
 def _exit_when_orphaned(parent_pid: int) -> None:
@@ -172,17 +192,22 @@ def _exit_when_orphaned(parent_pid: int) -> None:
     os._exit(0)
 
 
-def run_spawned(socket_path: str, parent_pid: int | None) -> None:
+def serve_one_client(listener: socket.socket, secret: str, info: dict[str, Any]) -> None:
+    """Spawned sidecar and ``manage.py mcp``: one MCP server connects; user code runs on this (main) thread."""
+    conn = accept_same_user(listener)
+    listener.close()
+    try:
+        serve(Channel(conn), info, secret)
+    finally:
+        conn.close()
+
+
+def run_spawned(socket_path: str, parent_pid: int | None, secret: str) -> None:
     capture.install()
-    interrupts.install()
+    interrupts.install_signal_handler()
     listener = listen(socket_path)
     if parent_pid is not None:
         threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), name="mcp-watchdog", daemon=True).start()
     # Set Django up while the MCP server connects and its client says hello.
-    info = {**bootstrap.environment(), **bootstrap.setup_django()}
-    conn = accept_same_user(listener)
-    listener.close()
-    try:
-        serve(Channel(conn), info)
-    finally:
-        conn.close()
+    info = {**bootstrap.environment("spawned"), **bootstrap.setup_django()}
+    serve_one_client(listener, secret, info)

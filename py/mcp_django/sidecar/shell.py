@@ -31,6 +31,11 @@ def reset(session: str) -> None:
     _namespaces.pop(session, None)
 
 
+def drop_sessions(prefix: str) -> None:
+    for session in [name for name in _namespaces if name.startswith(prefix)]:
+        del _namespaces[session]
+
+
 def sessions() -> list[str]:
     return sorted(_namespaces)
 
@@ -65,7 +70,7 @@ def _run(code: str, namespace: dict[str, Any], limit: int) -> dict[str, str]:
 
 def _describe_interrupt(exc: interrupts.Interrupted, timeout: float) -> dict[str, Any]:
     described = describe_exception(exc)
-    described["exc_type"] = _INTERRUPT_TYPES.get(exc.reason, "KeyboardInterrupt")
+    described["exc_type"] = _INTERRUPT_TYPES[exc.reason]
     if exc.reason == "timeout":
         described["message"] = (
             f"Execution timed out after {timeout:g} s and was interrupted. The session is kept: "

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "api",
+    # Development only: lets an MCP client's shell attach to this project's runserver, and
+    # provides `python manage.py mcp`.
+    "mcp_django",
 ]
 
 MIDDLEWARE = [

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from typing import Any
 
 
 def describe_project() -> dict[str, Any]:
-    return {"python": describe_python(), "django": describe_django()}
+    return {"python": describe_python(), "django": describe_django(), "mcp": describe_sidecar()}
+
+
+def describe_sidecar() -> dict[str, Any]:
+    """Where the shell runs: attached to the live dev server, or a process of its own."""
+    from .. import bootstrap
+
+    return {"mode": bootstrap.mode, "pid": os.getpid()}
 
 
 def describe_python() -> dict[str, Any]:

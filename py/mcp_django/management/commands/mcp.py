@@ -1,0 +1,101 @@
+"""``python manage.py mcp``: the MCP server over stdio, with the sidecar in this process.
+
+This process keeps the Django side (user code runs on its main thread, as in the spawned
+sidecar); the MCP protocol is spoken by the mcp-django CLI (Bun), started as a child that
+inherits stdin and the original stdout and connects back over a private socket.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import django
+from django.core.management.base import BaseCommand, CommandError
+
+from ...sidecar import bootstrap, capture, interrupts
+from ...sidecar.server import listen, serve_one_client
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[4]  # the npm package: py/mcp_django/management/commands/
+
+
+def cli_command(cli: str | None) -> list[str]:
+    """How to run the mcp-django CLI: --cli / MCP_DJANGO_CLI, the src/ beside this package, else bunx."""
+    bun = os.environ.get("MCP_DJANGO_BUN") or shutil.which("bun")
+    for candidate in (PACKAGE_ROOT / "node_modules" / ".bin" / "bun", PACKAGE_ROOT.parent / ".bin" / "bun"):
+        if bun is None and candidate.exists():
+            bun = str(candidate)
+    if bun is None:
+        raise CommandError("Bun was not found: install it (https://bun.sh) or set MCP_DJANGO_BUN to its path")
+    script = cli or os.environ.get("MCP_DJANGO_CLI")
+    if script is None and (PACKAGE_ROOT / "src" / "cli.ts").exists():
+        script = str(PACKAGE_ROOT / "src" / "cli.ts")
+    if script is None:
+        return [bun, "x", "mcp-django"]
+    return [bun, script]
+
+
+class Command(BaseCommand):
+    help = "Serve this project over MCP (stdio by default), with the shell running in this process."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--cli", help="Path of the mcp-django CLI (src/cli.ts); default: found beside this package")
+        parser.add_argument("--transport", choices=["stdio", "http", "sse"], default="stdio")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default="8000")
+        parser.add_argument("--path", default="/mcp")
+        parser.add_argument("--debug", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # The client's stream goes to the CLI alone. From here on this process writes to stderr,
+        # including whatever the project printed at import time and still sits in stdout's buffer.
+        mcp_stdout = os.dup(1)
+        os.dup2(2, 1)
+        sys.stdout.flush()
+
+        command = cli_command(options["cli"])
+        for flag in ("transport", "host", "port", "path"):
+            command += [f"--{flag}", str(options[flag])]
+        if options["debug"]:
+            command.append("--debug")
+
+        capture.install()
+        interrupts.install_signal_handler()
+        workdir = tempfile.mkdtemp(prefix="mcp-django-")
+        socket_path = os.path.join(workdir, "sidecar.sock")
+        listener = listen(socket_path)
+        secret = secrets.token_urlsafe(32)
+        command += ["--sidecar-socket", socket_path]
+        env = {**os.environ, "MCP_DJANGO_SIDECAR_SECRET": secret}
+        try:
+            cli = subprocess.Popen(command, stdin=0, stdout=mcp_stdout, stderr=2, env=env)
+        except OSError as exc:
+            raise CommandError(f"could not start {' '.join(command)}: {exc}") from exc
+        finally:
+            os.close(mcp_stdout)
+        finished = threading.Event()
+
+        def exit_with_cli() -> None:
+            # If the CLI ends without a clean hang-up (bad flags, say), don't wait for it forever.
+            code = cli.wait()
+            if not finished.wait(2):
+                shutil.rmtree(workdir, ignore_errors=True)
+                os._exit(code)
+
+        threading.Thread(target=exit_with_cli, name="mcp-cli-watch", daemon=True).start()
+        info = {**bootstrap.environment("command"), "django": django.get_version(), "setup_error": None}
+        try:
+            serve_one_client(listener, secret, info)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+            finished.set()
+        if cli.wait() != 0:
+            raise SystemExit(cli.returncode)

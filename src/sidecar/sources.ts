@@ -1,0 +1,139 @@
+import { randomBytes } from "node:crypto";
+import { SidecarStartError } from "../errors.ts";
+import { log } from "../log.ts";
+import { connectSidecar, type SidecarConnection } from "./connection.ts";
+import { findDevServer, lookUpDevServer, type Registration } from "./devserver.ts";
+import { spawnSidecar, type SidecarLaunch } from "./spawn.ts";
+
+/** How long a spawned sidecar may take to start (django.setup() of a big project included). */
+const START_TIMEOUT_MS = 60_000;
+/** A dev server's or manage.py mcp's socket answers at once, or not at all. */
+const ATTACH_TIMEOUT_MS = 5_000;
+/** How often, at most, a spawned sidecar checks whether a dev server has come (back). */
+const DEV_SERVER_CHECK_MS = 1_000;
+
+export type SidecarMode = "spawned" | "attached" | "command";
+
+/** One live sidecar, however it was reached. */
+export interface Sidecar {
+  mode: SidecarMode;
+  connection: SidecarConnection;
+  /** Resolves with why it ended ("exited with code 1", "the dev server went away", …). */
+  ended: Promise<string>;
+  /** A spawned process group is killed; a dev server or manage.py mcp is only disconnected from. */
+  stop(signal?: NodeJS.Signals): void;
+}
+
+/** Where sidecars come from: the supervisor asks for one whenever it has none. */
+export interface SidecarSource {
+  open(): Promise<Sidecar>;
+  /** A reason to leave `current` for a better sidecar that is available now. */
+  better?(current: Sidecar): string | undefined;
+}
+
+function exitDescription(code: string): string {
+  return /^\d+$/.test(code) ? `exited with code ${code}` : `was killed by ${code}`;
+}
+
+async function spawn(launch: SidecarLaunch, client: string): Promise<Sidecar> {
+  const secret = randomBytes(24).toString("base64url");
+  const child = spawnSidecar(launch, secret);
+  const started = Date.now();
+  let exitCode: string | undefined;
+  const abandoned = child.exited.then((code) => {
+    exitCode = code;
+    const output = child.recentErrors().join("\n");
+    return `the Python sidecar ${exitDescription(code)} while starting${output ? `:\n${output}` : ""}`;
+  });
+  const gaveUp = () => {
+    if (exitCode !== undefined) return `the Python sidecar ${exitDescription(exitCode)} while starting`;
+    if (Date.now() - started > START_TIMEOUT_MS) return `the Python sidecar did not listen within ${START_TIMEOUT_MS / 1000} s`;
+    return undefined;
+  };
+  try {
+    const connection = await connectSidecar(child.socketPath, { secret, client }, gaveUp, abandoned);
+    void child.exited.then(() => connection.close());
+    return {
+      mode: "spawned",
+      connection,
+      ended: child.exited.then((code) => `it ${exitDescription(code)}`),
+      stop: (signal = "SIGKILL") => child.kill(signal),
+    };
+  } catch (error) {
+    child.kill();
+    // When the process died, its own last words say more than the socket error.
+    if (exitCode !== undefined) throw new SidecarStartError(await abandoned);
+    throw error;
+  }
+}
+
+/** Connects to a sidecar that lives in another process of the user's (dev server, manage.py mcp). */
+async function connectTo(mode: SidecarMode, socket: string, secret: string, client: string, gone: string): Promise<Sidecar> {
+  const started = Date.now();
+  const gaveUp = () => (Date.now() - started > ATTACH_TIMEOUT_MS ? `nothing answers on ${socket}` : undefined);
+  const timeout = Bun.sleep(ATTACH_TIMEOUT_MS).then(() => `no hello from ${socket} within ${ATTACH_TIMEOUT_MS / 1000} s`);
+  const connection = await connectSidecar(socket, { secret, client }, gaveUp, timeout);
+  return { mode, connection, ended: connection.closed.then(() => gone), stop: () => connection.close() };
+}
+
+/** Always a fresh Python process of our own (--no-attach). */
+export function spawnedSource(launch: SidecarLaunch, client: string): SidecarSource {
+  return {
+    async open() {
+      const sidecar = await spawn(launch, client);
+      // Shims (pyenv, asdf) are resolved once: restarts use the real interpreter.
+      const executable = sidecar.connection.hello.python?.executable;
+      if (executable) launch = { ...launch, python: executable };
+      return sidecar;
+    },
+  };
+}
+
+/**
+ * The project's running dev server when one listens (re-checked while we run without it),
+ * else a spawned sidecar — unless `insist` (--attach), where no dev server is an error.
+ */
+export function devServerSource(projectRoot: string, launch: SidecarLaunch, client: string, insist: boolean): SidecarSource {
+  const fallback = spawnedSource(launch, client);
+  let lastCheck = 0;
+  const attach = async (registration: Registration) => {
+    const sidecar = await connectTo("attached", registration.socket, registration.secret, client, "the dev server went away (stopped or reloading)");
+    log.info(`attached to the dev server (pid ${registration.pid}, Django ${registration.django}): the shell sees the live process`);
+    return sidecar;
+  };
+  return {
+    async open() {
+      const registration = await findDevServer(projectRoot);
+      if (registration) {
+        try {
+          return await attach(registration);
+        } catch (error) {
+          if (insist) throw error;
+          log.warn(`could not attach to the dev server (${(error as Error).message}); starting a sidecar of our own`);
+        }
+      } else if (insist) {
+        throw new SidecarStartError(`no dev server of this project is listening: start it (python manage.py runserver, with "mcp_django" in INSTALLED_APPS) or drop --attach`);
+      }
+      return fallback.open();
+    },
+    better(current) {
+      if (current.mode !== "spawned" || Date.now() - lastCheck < DEV_SERVER_CHECK_MS) return undefined;
+      lastCheck = Date.now();
+      return lookUpDevServer(projectRoot).state === "listening" ? "a dev server is listening now, so the shell moves into it" : undefined;
+    },
+  };
+}
+
+/** `python manage.py mcp`: the one sidecar in the command's process; once it is gone, so are we. */
+export function commandSource(socket: string, secret: string, client: string, onGone: () => void): SidecarSource {
+  let opened = false;
+  return {
+    async open() {
+      if (opened) throw new SidecarStartError("the manage.py mcp process has ended", true);
+      opened = true;
+      const sidecar = await connectTo("command", socket, secret, client, "the manage.py mcp process ended");
+      void sidecar.ended.then(onGone);
+      return sidecar;
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, utimesSync } from "node:fs";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { connectSidecar } from "../src/sidecar/connection.ts";
+import { cliEnv, connect, shell, type Connected } from "./support/client.ts";
+import { startDevServer, waitFor, type DevServer } from "./support/devserver.ts";
+import { BUN, CLI, EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
+import { callShell, initialize, startRaw } from "./support/raw.ts";
+
+async function projectMode(client: Client): Promise<{ mode: string; pid: number }> {
+  const { contents } = await client.readResource({ uri: "django://project" });
+  return (JSON.parse((contents[0] as { text: string }).text) as { mcp: { mode: string; pid: number } }).mcp;
+}
+
+function registration(devServer: DevServer): { socket: string; secret: string; pid: number } {
+  const file = readdirSync(devServer.runtimeDir).find((name) => name.endsWith(".json"))!;
+  return JSON.parse(readFileSync(join(devServer.runtimeDir, file), "utf8"));
+}
+
+describe("attached to a running dev server", () => {
+  let devServer: DevServer;
+  let server: Connected;
+  beforeAll(async () => {
+    devServer = await startDevServer();
+    server = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
+  });
+  afterAll(async () => {
+    await server.close();
+    await devServer.stop();
+  });
+
+  test("the shell sees state only the live process has", async () => {
+    const before = Number((await shell(server.client, "from bookshop import views\nviews.HOME_VISITS")).output.value);
+    expect((await fetch(`${devServer.url}/`)).status).toBe(200);
+    expect((await shell(server.client, "views.HOME_VISITS")).output.value).toBe(String(before + 1));
+  });
+
+  test("django://project says so, with the dev server's pid", async () => {
+    expect(await projectMode(server.client)).toEqual({ mode: "attached", pid: registration(devServer).pid });
+  });
+
+  test("the CLI says so on stderr", () => {
+    expect(server.stderr()).toContain("attached to the dev server");
+  });
+
+  test("prints are captured, not written to the dev server's console", async () => {
+    const result = await shell(server.client, "print('only for the client')");
+    expect(result.stdout).toBe("only for the client\n");
+    await Bun.sleep(200);
+    expect(devServer.output()).not.toContain("only for the client");
+  });
+
+  test("a busy loop is interrupted on time and the session is kept", async () => {
+    await shell(server.client, "kept_here = 1");
+    const started = performance.now();
+    const result = await shell(server.client, "while True:\n    pass", { timeout_seconds: 1 });
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(result.output.exception?.exc_type).toBe("TimeoutError");
+    expect((await shell(server.client, "kept_here")).output.value).toBe("1");
+  });
+
+  test("code stuck in C is reported after the timeout, and the dev server keeps serving", async () => {
+    const started = performance.now();
+    const result = await shell(server.client, "import time\ntime.sleep(30)", { timeout_seconds: 1 });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(result.output.exception?.exc_type).toBe("SidecarExited");
+    expect(result.output.exception?.message).toContain("did not stop");
+    expect((await fetch(`${devServer.url}/health/`)).status).toBe(200);
+    const next = await shell(server.client, "1 + 1");
+    expect(next.output.value).toBe("2");
+    expect(next.notice).toContain("state was reset");
+  });
+
+  test("a reload of the dev server is followed: the next call re-attaches and says the state was reset", async () => {
+    const oldPid = registration(devServer).pid;
+    const now = new Date();
+    utimesSync(join(EXAMPLE, "bookshop", "views.py"), now, now);
+    await waitFor("the reload", () => registration(devServer).pid !== oldPid);
+    const result = await shell(server.client, "import os\nos.getpid()");
+    expect(result.output.value).toBe(String(registration(devServer).pid));
+    expect(result.notice).toContain("state was reset");
+  });
+});
+
+describe("when the dev server stops and comes back", () => {
+  test("the next call falls back to a spawned sidecar with a notice, then re-attaches", async () => {
+    const devServer = await startDevServer();
+    const server = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
+    expect((await projectMode(server.client)).mode).toBe("attached");
+    await shell(server.client, "x = 1");
+    await devServer.stop();
+
+    const fallback = await shell(server.client, "import os\nos.getpid()");
+    expect(fallback.status).toBe("success");
+    expect(fallback.notice).toContain("dev server went away");
+    expect((await projectMode(server.client)).mode).toBe("spawned");
+
+    const back = await startDevServer(devServer.runtimeDir);
+    await Bun.sleep(1100); // the CLI looks for a dev server at most once a second
+    const reattached = await shell(server.client, "import os\nos.getpid()");
+    expect(reattached.output.value).toBe(String(registration(back).pid));
+    expect(reattached.notice).toContain("dev server is listening now");
+    await server.close();
+    await back.stop();
+  });
+});
+
+describe("choosing whether to attach", () => {
+  test("--no-attach runs a sidecar of its own beside a dev server", async () => {
+    const devServer = await startDevServer();
+    const server = await connect({ args: ["--no-attach"], env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
+    expect((await projectMode(server.client)).mode).toBe("spawned");
+    await server.close();
+    await devServer.stop();
+  });
+
+  test("--attach without a dev server refuses to start, saying what to run", async () => {
+    const proc = Bun.spawn([BUN, CLI, "--python", VENV_PYTHON, "--attach"], {
+      cwd: EXAMPLE,
+      env: cliEnv({ MCP_DJANGO_RUNTIME_DIR: join(REPO, "no-such-runtime-dir") }),
+      stdin: "pipe",
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    expect(await proc.exited).toBe(1);
+    expect(await new Response(proc.stderr).text()).toContain("runserver");
+  });
+});
+
+describe("the dev server's socket", () => {
+  let devServer: DevServer;
+  beforeAll(async () => {
+    devServer = await startDevServer();
+  });
+  afterAll(async () => {
+    await devServer.stop();
+  });
+
+  test("refuses a client without the secret", async () => {
+    const { socket } = registration(devServer);
+    const never = new Promise<string>(() => {});
+    await expect(connectSidecar(socket, { secret: "guessed", client: "intruder" }, () => undefined, never)).rejects.toThrow("wrong secret");
+  });
+
+  test("accepts a client with the secret", async () => {
+    const { socket, secret } = registration(devServer);
+    const never = new Promise<string>(() => {});
+    const connection = await connectSidecar(socket, { secret, client: "tester" }, () => undefined, never);
+    expect(connection.hello.django).toBeTruthy();
+    connection.close();
+  });
+
+  test("is out of reach of another user", () => {
+    const { socket } = registration(devServer);
+    const probe = `import socket\ns = socket.socket(socket.AF_UNIX)\ntry:\n    s.connect(${JSON.stringify(socket)})\n    print("connected")\nexcept OSError as e:\n    print(type(e).__name__)`;
+    const result = Bun.spawnSync(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", probe]);
+    expect(result.stdout.toString().trim()).toBe("PermissionError");
+  });
+});
+
+describe("python manage.py mcp", () => {
+  let client: Client;
+  beforeAll(async () => {
+    const transport = new StdioClientTransport({
+      command: VENV_PYTHON,
+      args: ["manage.py", "mcp"],
+      cwd: EXAMPLE,
+      env: cliEnv({ PATH: `${REPO}node_modules/.bin:${process.env.PATH}` }),
+      stderr: "pipe",
+    });
+    client = new Client({ name: "manage-py-tests", version: "0" });
+    await client.connect(transport);
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  test("runs code in the command's own process", async () => {
+    const { pid, mode } = await projectMode(client);
+    expect(mode).toBe("command");
+    expect((await shell(client, "import os\nos.getpid()")).output.value).toBe(String(pid));
+  });
+
+  test("passes the core shell cases", async () => {
+    expect((await shell(client, "2 + 2")).output).toEqual({ value: "4", value_type: "int" });
+    await shell(client, "x = 42");
+    expect((await shell(client, "x + 8")).output.value).toBe("50");
+    expect((await shell(client, "print('hi')")).stdout).toBe("hi\n");
+    expect((await shell(client, "1/0")).output.exception?.exc_type).toBe("ZeroDivisionError");
+    expect((await shell(client, "from catalog.models import Book\nBook.objects.count()")).status).toBe("success");
+    await client.callTool({ name: "shell", arguments: { action: "reset" } });
+    expect((await shell(client, "x")).output.exception?.exc_type).toBe("NameError");
+  });
+
+  test("interrupts a timed-out call on the command's main thread", async () => {
+    const result = await shell(client, "import time\ntime.sleep(100)", { timeout_seconds: 1 });
+    expect(result.output.exception?.exc_type).toBe("TimeoutError");
+  });
+
+  test("keeps stdout to JSON-RPC only, the settings' import-time print included", async () => {
+    const raw = startRaw([], EXAMPLE, [VENV_PYTHON, "manage.py", "mcp"], { PATH: `${REPO}node_modules/.bin:${process.env.PATH}` });
+    await initialize(raw);
+    await callShell(raw, 1, "import os\nos.write(1, b'fd one\\n')\nprint('printed')");
+    raw.proc.stdin.end();
+    expect(await raw.proc.exited).toBe(0);
+    for (const line of raw.lines.filter(Boolean)) expect(JSON.parse(line).jsonrpc).toBe("2.0");
+    expect(raw.stderr()).toContain("bookshop settings loaded");
+  });
+});

@@ -1,0 +1,63 @@
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EXAMPLE, VENV_PYTHON } from "./paths.ts";
+
+export interface DevServer {
+  proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  url: string;
+  /** The private runtime directory both the dev server and the CLI are pointed at. */
+  runtimeDir: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function freePort(): number {
+  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
+  return port;
+}
+
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
+
+/** The example project's real `runserver` (with the autoreloader), listening for MCP servers. */
+export async function startDevServer(runtimeDir = mkdtempSync(join(tmpdir(), "mcp-django-rt-"))): Promise<DevServer> {
+  const port = freePort();
+  const proc = Bun.spawn([VENV_PYTHON, "manage.py", "runserver", `127.0.0.1:${port}`], {
+    cwd: EXAMPLE,
+    env: { ...process.env, MCP_DJANGO_RUNTIME_DIR: runtimeDir, PYTHONUNBUFFERED: "1" },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    detached: true,
+  });
+  let output = "";
+  for (const stream of [proc.stdout, proc.stderr]) {
+    void (async () => {
+      for await (const chunk of stream) output += new TextDecoder().decode(chunk);
+    })();
+  }
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("the dev server", async () => {
+    const registered = existsSync(runtimeDir) && readdirSync(runtimeDir).some((name) => name.endsWith(".json"));
+    return registered && (await fetch(`${url}/health/`).then((r) => r.ok, () => false));
+  });
+  return {
+    proc,
+    url,
+    runtimeDir,
+    output: () => output,
+    async stop() {
+      // The autoreloader and its child: the whole process group, as Ctrl-C would.
+      process.kill(-proc.pid, "SIGINT");
+      await proc.exited;
+    },
+  };
+}
