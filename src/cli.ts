@@ -1,6 +1,8 @@
 #!/usr/bin/env bun
 import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
 import { defineCommand, runMain, type ArgsDef, type ParsedArgs } from "citty";
+import { createActivity } from "./activity.ts";
 import type { ServerContext } from "./context.ts";
 import { ConfigError, SidecarStartError } from "./errors.ts";
 import { log, setDebug } from "./log.ts";
@@ -46,10 +48,16 @@ function parsePort(value: string): number {
   return port;
 }
 
-/** Ends the process once, stopping the sidecar's process group first so nothing is orphaned. */
-function exitOnce(supervisor: Supervisor): (code: number) => Promise<never> {
+/**
+ * Ends the process once: first `cleanups` (closing HTTP sessions), then the sidecar's process
+ * group, so nothing is orphaned.
+ */
+function exitOnce(supervisor: Supervisor, cleanups: (() => Promise<void>)[]): (code: number) => Promise<never> {
   let exiting: Promise<never> | undefined;
-  return (code) => (exiting ??= supervisor.stop().then(() => process.exit(code)));
+  return (code) =>
+    (exiting ??= Promise.allSettled(cleanups.map((cleanup) => cleanup()))
+      .then(() => supervisor.stop())
+      .then(() => process.exit(code)));
 }
 
 /** Django missing or Python unusable: no point serving. A failing settings module is reported per call instead. */
@@ -107,7 +115,8 @@ function chooseSource(args: CliArgs, client: string, onCommandGone: () => void):
     python: python.path,
     projectRoot: project.root,
     settingsModule: project.settingsModule,
-    pythonPath: args.pythonpath ? [args.pythonpath] : [],
+    // Relative to where the user ran us; the sidecar runs in the project root.
+    pythonPath: args.pythonpath ? [resolve(cwd, args.pythonpath)] : [],
   };
   if (args.attach === true && lookUpDevServer(project.root).state === "absent") {
     throw new ConfigError(`--attach: no dev server of ${project.root} is listening; start python manage.py runserver with "mcp_django" in INSTALLED_APPS`);
@@ -128,20 +137,23 @@ async function serve(args: CliArgs): Promise<void> {
   const { source, label, project } = chooseSource(args, client, () => void exit(0));
 
   const supervisor = createSupervisor(source);
-  exit = exitOnce(supervisor);
+  const cleanups: (() => Promise<void>)[] = [];
+  exit = exitOnce(supervisor, cleanups);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void exit(0));
   // Start Python now, so django.setup() overlaps with the client's handshake.
   watchStartup(supervisor.start(), exit);
 
-  const context: ServerContext = { supervisor, sessionKey: (id) => `${client}/${id ?? "stdio"}` };
+  const context: ServerContext = { supervisor, sessionKey: (id) => `${client}/${id ?? "stdio"}`, activity: createActivity() };
   if (http) {
     const served = serveHttp({
       ...http,
       createServer: () => createServer(context),
       onSessionClosed: (id) => void supervisor.closeSession(context.sessionKey(id)),
+      isBusy: context.activity.busy,
     });
+    cleanups.push(served.stop);
     log.info(`mcp-django ${VERSION}: serving ${label} at ${served.url}`);
-    log.info(httpHint(served.url, http.transport, http.token));
+    log.info(httpHint(served.url, http));
     return;
   }
   const server = createServer(context);
@@ -158,6 +170,8 @@ interface HttpSettings {
   port: number;
   path: string;
   token?: string;
+  /** The token came from MCP_DJANGO_TOKEN: long-lived, so never written to the log. */
+  tokenChosen: boolean;
   sessionIdleMs?: number;
 }
 
@@ -170,8 +184,9 @@ function httpSettings(args: CliArgs, port: number, path: string): HttpSettings {
     );
   }
   if (remote && !args.auth) throw new ConfigError("--no-auth is only allowed on a loopback --host");
-  const token = args.auth ? process.env.MCP_DJANGO_TOKEN || randomBytes(24).toString("base64url") : undefined;
-  return { transport: args.transport as "http" | "sse", host: args.host, port, path, token, sessionIdleMs: sessionIdleMs() };
+  const chosen = process.env.MCP_DJANGO_TOKEN;
+  const token = args.auth ? chosen || randomBytes(24).toString("base64url") : undefined;
+  return { transport: args.transport as "http" | "sse", host: args.host, port, path, token, tokenChosen: Boolean(chosen), sessionIdleMs: sessionIdleMs() };
 }
 
 /** MCP_DJANGO_SESSION_IDLE_SECONDS: how long an unused HTTP session (and its shell namespace) lives. */
@@ -183,11 +198,12 @@ function sessionIdleMs(): number | undefined {
   return seconds * 1000;
 }
 
-function httpHint(url: string, transport: "http" | "sse", token: string | undefined): string {
-  const header = token ? ` --header "Authorization: Bearer ${token}"` : "";
+function httpHint(url: string, { transport, token, tokenChosen }: HttpSettings): string {
+  if (!token) return `No authentication (--no-auth). Claude Code:  claude mcp add --transport ${transport} django ${url}`;
+  const shown = tokenChosen ? "$MCP_DJANGO_TOKEN" : token;
   return [
-    token ? `Bearer token: ${token}  (set MCP_DJANGO_TOKEN to choose your own)` : "No authentication (--no-auth).",
-    `Claude Code:  claude mcp add --transport ${transport} django ${url}${header}`,
+    tokenChosen ? "Bearer token: the one in MCP_DJANGO_TOKEN" : `Bearer token: ${token}  (set MCP_DJANGO_TOKEN to choose your own)`,
+    `Claude Code:  claude mcp add --transport ${transport} django ${url} --header "Authorization: Bearer ${shown}"`,
   ].join("\n");
 }
 

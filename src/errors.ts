@@ -36,9 +36,11 @@ export class SidecarRequestError extends Error {
     super(message);
   }
 
-  /** The message with the Python traceback under it, for a tool error the user can act on. */
-  get detail(): string {
-    return this.traceback.length ? `${this.message}\nTraceback (most recent call last):\n${this.traceback.join("\n")}` : this.message;
+  /** For a tool error the user can act on: what failed, the message, the Python traceback. */
+  describe(failing: string): string {
+    const what = this.type === "DjangoSetupError" ? "Django could not be set up for this project" : `${failing} (${this.type})`;
+    const trace = this.traceback.length ? `\nTraceback (most recent call last):\n${this.traceback.join("\n")}` : "";
+    return `${what}: ${this.message}${trace}`;
   }
 }
 

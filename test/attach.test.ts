@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync, utimesSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -84,6 +85,27 @@ describe("attached to a running dev server", () => {
   });
 });
 
+describe("two MCP servers attached to one dev server", () => {
+  test("cancelling a call of one interrupts neither the other's call nor its own namespace", async () => {
+    const devServer = await startDevServer();
+    const env = { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir };
+    const [first, second] = await Promise.all([connect({ env }), connect({ env })]);
+    await shell(first!.client, "mine = 'first'");
+    await shell(second!.client, "mine = 'second'");
+    // Both servers number their requests alike: the sidecar must tell them apart.
+    const steady = shell(second!.client, "total = 0\nfor i in range(15_000_000):\n    total += i\nmine", { timeout_seconds: 20 });
+    const controller = new AbortController();
+    const doomed = first!.client.callTool({ name: "shell", arguments: { code: "while True:\n    pass" } }, undefined, { signal: controller.signal });
+    await Bun.sleep(300);
+    controller.abort("stop it");
+    await expect(doomed).rejects.toThrow();
+    expect((await steady).output.value).toBe("'second'");
+    expect((await shell(first!.client, "mine")).output.value).toBe("'first'");
+    await Promise.all([first!.close(), second!.close()]);
+    await devServer.stop();
+  });
+});
+
 describe("when the dev server stops and comes back", () => {
   test("the next call falls back to a spawned sidecar with a notice, then re-attaches", async () => {
     const devServer = await startDevServer();
@@ -157,6 +179,25 @@ describe("the dev server's socket", () => {
     const probe = `import socket\ns = socket.socket(socket.AF_UNIX)\ntry:\n    s.connect(${JSON.stringify(socket)})\n    print("connected")\nexcept OSError as e:\n    print(type(e).__name__)`;
     const result = Bun.spawnSync(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", probe]);
     expect(result.stdout.toString().trim()).toBe("PermissionError");
+  });
+});
+
+describe("a dev server that can't listen", () => {
+  test("still starts and serves when the runtime directory isn't private", async () => {
+    const shared = mkdtempSync(join(tmpdir(), "mcp-django-shared-"));
+    chmodSync(shared, 0o755);
+    const port = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+    const address = port.port;
+    port.stop(true);
+    const proc = Bun.spawn([VENV_PYTHON, "manage.py", "runserver", `127.0.0.1:${address}`, "--noreload"], {
+      cwd: EXAMPLE,
+      env: { ...process.env, MCP_DJANGO_RUNTIME_DIR: shared, PYTHONUNBUFFERED: "1" },
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    await waitFor("the dev server", () => fetch(`http://127.0.0.1:${address}/health/`).then((r) => r.ok, () => false));
+    proc.kill("SIGINT");
+    expect(await new Response(proc.stderr).text()).toContain("not listening for MCP clients");
   });
 });
 

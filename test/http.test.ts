@@ -104,6 +104,15 @@ describe("HTTP security", () => {
     expect((await post({ ...authHeaders(), host: `evil.example:${server.url.port}` })).status).toBe(403);
   });
 
+  test("a name that merely starts with 127. is not loopback: 403", async () => {
+    expect((await post({ ...authHeaders(), host: `127.attacker.example:${server.url.port}` })).status).toBe(403);
+  });
+
+  test("a token chosen in MCP_DJANGO_TOKEN is never written to the log", () => {
+    expect(server.stderr()).not.toContain(server.token);
+    expect(server.stderr()).toContain("MCP_DJANGO_TOKEN");
+  });
+
   test("a Host with another port is 403", async () => {
     expect((await post({ ...authHeaders(), host: "localhost:1" })).status).toBe(403);
   });
@@ -232,6 +241,17 @@ describe("idle sessions", () => {
     expect(await sidecarSessions(observer.client)).toHaveLength(1);
     await expect(shell(idle.client, "x")).rejects.toThrow();
     await observer.end();
+    await server.stop();
+  });
+});
+
+describe("idle sessions with a call running", () => {
+  test("a session whose call outlasts the idle time is not expired under it", async () => {
+    const server = await startHttp("http", [], { MCP_DJANGO_SESSION_IDLE_SECONDS: "1" });
+    const busy = await connectHttp(server);
+    await shell(busy.client, "kept = 'yes'");
+    expect((await shell(busy.client, "import time\ntime.sleep(3)\nkept")).output.value).toBe("'yes'");
+    await busy.end();
     await server.stop();
   });
 });

@@ -114,6 +114,17 @@ describe("shell execute", () => {
     expect(result.output.value!.length).toBeLessThan(60_000);
   });
 
+  test("survives printing a lone surrogate", async () => {
+    const result = await shell(server.client, "print('\\udcff')\n'still here'");
+    expect(result.status).toBe("success");
+    expect(result.output.value).toBe("'still here'");
+  });
+
+  test("leaves the real stream's file number and buffer reachable through sys.stdout", async () => {
+    const result = await shell(server.client, "import sys\n(type(sys.stdout.fileno()).__name__, hasattr(sys.stdout, 'buffer'))");
+    expect(result.output.value).toBe("('int', True)");
+  });
+
   test("mirrors the structured result as JSON text", async () => {
     const result = (await server.client.callTool({ name: "shell", arguments: { code: "6 * 7" } })) as CallToolResult;
     expect(JSON.parse(textOf(result))).toEqual(result.structuredContent);

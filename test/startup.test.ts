@@ -100,3 +100,43 @@ describe("a settings module that raises on import", () => {
     expect(result.output.value).toBe("'x'");
   });
 });
+
+describe("a project that hangs", () => {
+  test("a call waiting for a sidecar that is still starting can be cancelled", async () => {
+    const root = projectWithSettings("slow-setup", "import time\ntime.sleep(60)\n");
+    const server = await connect({ cwd: root });
+    const controller = new AbortController();
+    const call = server.client.callTool({ name: "shell", arguments: { code: "1" } }, undefined, { signal: controller.signal });
+    await Bun.sleep(300);
+    controller.abort("not waiting");
+    await expect(call).rejects.toThrow();
+    const started = performance.now();
+    await server.close();
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  test("closing the client ends the server even while django.setup() hangs", async () => {
+    const root = projectWithSettings("hanging-setup", "import time\ntime.sleep(60)\n");
+    const proc = Bun.spawn([BUN, CLI, "--python", VENV_PYTHON], { cwd: root, env: cliEnv(), stdin: "pipe", stdout: "ignore", stderr: "ignore" });
+    await Bun.sleep(500);
+    const started = performance.now();
+    proc.stdin.end();
+    await proc.exited;
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  test("list_routes on a URLconf that hangs at import can be cancelled, and the shell still answers", async () => {
+    const root = projectWithSettings("hanging-urls", 'SECRET_KEY = "x"\nINSTALLED_APPS = []\nROOT_URLCONF = "brokensite.urls"\n');
+    writeFileSync(join(root, "brokensite", "urls.py"), "import time\ntime.sleep(1000)\nurlpatterns = []\n");
+    const server = await connect({ cwd: root });
+    const controller = new AbortController();
+    const call = server.client.callTool({ name: "list_routes", arguments: {} }, undefined, { signal: controller.signal });
+    await Bun.sleep(1000);
+    controller.abort("taking too long");
+    await expect(call).rejects.toThrow();
+    const started = performance.now();
+    expect((await shell(server.client, "1 + 1")).output.value).toBe("2");
+    expect(performance.now() - started).toBeLessThan(3000);
+    await server.close();
+  });
+});

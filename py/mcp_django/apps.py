@@ -19,4 +19,7 @@ class McpDjangoConfig(AppConfig):
         if os.environ.get("MCP_DJANGO_ATTACH", "1") != "0" and is_dev_server_process():
             from .sidecar import attached
 
-            attached.start()
+            try:
+                attached.start()
+            except Exception as exc:  # a development convenience must never stop the dev server
+                sys.stderr.write(f"mcp-django: not listening for MCP clients ({exc}); the dev server runs on\n")

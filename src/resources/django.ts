@@ -1,8 +1,9 @@
 import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ServerContext } from "../context.ts";
 import { introspect, IntrospectionError } from "./introspect.ts";
+import { JSON_MIME, jsonContents } from "./json.ts";
 import type { ResourceRegistry } from "./registry.ts";
 
 // The payloads the sidecar builds (py/mcp_django/sidecar/introspection/). Parsing keeps only
@@ -67,18 +68,14 @@ export const modelSchema = z.object({
 
 export const appDetailSchema = appSchema.extend({ model_details: z.array(modelSchema) });
 
-const JSON_MIME = "application/json";
 /** Completion values may be asked for on every keystroke: reuse the app list this long. */
 const APP_LIST_TTL_MS = 10_000;
 
-function jsonContents(uri: URL, payload: unknown): ReadResourceResult {
-  return { contents: [{ uri: uri.href, mimeType: JSON_MIME, text: JSON.stringify(payload) }] };
-}
 
 /** Sidecar failures as MCP errors: a wrong app or model name is the caller's mistake. */
-async function read(context: ServerContext, op: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+async function read(context: ServerContext, op: string, args: Record<string, unknown> = {}, signal?: AbortSignal): Promise<Record<string, unknown>> {
   try {
-    return (await introspect(context, op, args)).result;
+    return (await introspect(context, op, args, signal)).result;
   } catch (error) {
     if (error instanceof IntrospectionError) {
       throw new McpError(error.notFound ? ErrorCode.InvalidParams : ErrorCode.InternalError, error.message);
@@ -135,7 +132,7 @@ export function registerDjangoResources(registry: ResourceRegistry, context: Ser
       description: "Python interpreter (version, prefix, sys.path) and Django configuration: version, settings module, BASE_DIR, DEBUG, installed apps, AUTH_USER_MODEL, databases (engine and name only).",
       mimeType: JSON_MIME,
     },
-    async (uri) => jsonContents(uri, projectSchema.parse(await read(context, "introspect.project"))),
+    async (uri, extra) => jsonContents(uri, projectSchema.parse(await read(context, "introspect.project", {}, extra.signal))),
   );
   registry.resource(
     "django-apps",
@@ -145,7 +142,7 @@ export function registerDjangoResources(registry: ResourceRegistry, context: Ser
       description: "Every installed Django app: name, label, verbose name, its own directory and its model class names.",
       mimeType: JSON_MIME,
     },
-    async (uri) => jsonContents(uri, z.array(appSchema).parse((await read(context, "introspect.apps")).apps)),
+    async (uri, extra) => jsonContents(uri, z.array(appSchema).parse((await read(context, "introspect.apps", {}, extra.signal)).apps)),
   );
   registry.resource(
     "django-models",
@@ -155,7 +152,7 @@ export function registerDjangoResources(registry: ResourceRegistry, context: Ser
       description: "Every model: class name, import path, source file and line, app label, db_table, concrete fields with their field classes, and relations (forward and reverse) with their target models.",
       mimeType: JSON_MIME,
     },
-    async (uri) => jsonContents(uri, z.array(modelSchema).parse((await read(context, "introspect.models")).models)),
+    async (uri, extra) => jsonContents(uri, z.array(modelSchema).parse((await read(context, "introspect.models", {}, extra.signal)).models)),
   );
   registry.template(
     "django-app",
@@ -165,8 +162,8 @@ export function registerDjangoResources(registry: ResourceRegistry, context: Ser
       description: "One installed app by label (as in django://apps), with the full description of each of its models in model_details.",
       mimeType: JSON_MIME,
     },
-    async (uri, variables) =>
-      jsonContents(uri, appDetailSchema.parse(await read(context, "introspect.app", { app_label: single(variables.app_label) }))),
+    async (uri, variables, extra) =>
+      jsonContents(uri, appDetailSchema.parse(await read(context, "introspect.app", { app_label: single(variables.app_label) }, extra.signal))),
   );
   registry.template(
     "django-model",
@@ -179,12 +176,9 @@ export function registerDjangoResources(registry: ResourceRegistry, context: Ser
       description: "One model by app label and model name (case-insensitive, e.g. django://model/auth/Group), described as in django://models.",
       mimeType: JSON_MIME,
     },
-    async (uri, variables) =>
-      jsonContents(
-        uri,
-        modelSchema.parse(
-          await read(context, "introspect.model", { app_label: single(variables.app_label), model_name: single(variables.model_name) }),
-        ),
-      ),
+    async (uri, variables, extra) => {
+      const args = { app_label: single(variables.app_label), model_name: single(variables.model_name) };
+      return jsonContents(uri, modelSchema.parse(await read(context, "introspect.model", args, extra.signal)));
+    },
   );
 }

@@ -15,17 +15,14 @@ import {
 } from "../packages/client.ts";
 import { categoryDetail, categoryList, gridDetail, gridSummaries, packageDetail, slugsFromUrls } from "../packages/normalize.ts";
 import { SLUG_PATTERN } from "../packages/schemas.ts";
+import { JSON_MIME, jsonContents } from "./json.ts";
 import type { ResourceRegistry } from "./registry.ts";
 
-const JSON_MIME = "application/json";
 /** MCP's code for "resource not found" (the SDK has no constant for it). */
 const RESOURCE_NOT_FOUND = -32002;
 
 type Variables = Record<string, string | string[]>;
 
-function jsonContents(uri: URL, payload: unknown): ReadResourceResult {
-  return { contents: [{ uri: uri.href, mimeType: JSON_MIME, text: JSON.stringify(payload) }] };
-}
 
 /** The payload, marked when it came from an out-of-date cache. */
 function withFreshness<T extends object>(payload: T, freshness: Freshness): T & { stale?: true; notice?: string } {

@@ -16,21 +16,24 @@ export class IntrospectionError extends Error {
 function describeFailure(error: unknown): IntrospectionError {
   if (error instanceof SidecarRequestError) {
     if (error.type === "LookupError") return new IntrospectionError(error.message, true);
-    const what = error.type === "DjangoSetupError" ? "Django could not be set up for this project" : `Introspecting the project failed (${error.type})`;
-    return new IntrospectionError(`${what}: ${error.detail}`, false);
+    return new IntrospectionError(error.describe("Introspecting the project failed"), false);
   }
   if (error instanceof SidecarLostError) return new IntrospectionError(error.message, false);
   return new IntrospectionError(`The Python sidecar could not answer: ${(error as Error).message}`, false);
 }
 
-/**
- * Runs a read-only introspection operation in the sidecar. No timeout and no cancellation:
- * these operations are quick but may wait behind a shell call, and killing a stuck sidecar for
- * them would cost the user's shell session.
- */
-export async function introspect(context: ServerContext, op: string, args: Record<string, unknown> = {}): Promise<CallOutcome> {
+/** Introspection is quick; this bounds one whose project hangs (a URLconf blocking on import, say). */
+const INTROSPECTION_TIMEOUT_MS = 60_000;
+
+/** Runs a read-only introspection operation in the sidecar, cancelled with the client's request. */
+export async function introspect(
+  context: ServerContext,
+  op: string,
+  args: Record<string, unknown> = {},
+  signal?: AbortSignal,
+): Promise<CallOutcome> {
   try {
-    return await context.supervisor.call(op, args);
+    return await context.supervisor.call(op, args, { timeoutMs: INTROSPECTION_TIMEOUT_MS, signal });
   } catch (error) {
     throw describeFailure(error);
   }

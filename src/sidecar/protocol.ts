@@ -3,10 +3,11 @@ import { z } from "zod";
 /** Bumped on any incompatible change; both sides check it in the hello exchange. */
 export const PROTOCOL_VERSION = 1;
 
-const exceptionSchema = z.object({
+/** An exception as the sidecar describes it (user code's, or Django setup's). */
+export const exceptionSchema = z.object({
   exc_type: z.string(),
   message: z.string(),
-  traceback: z.array(z.string()).default([]),
+  traceback: z.array(z.string()),
 });
 
 export const helloSchema = z.object({

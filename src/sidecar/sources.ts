@@ -26,7 +26,8 @@ export interface Sidecar {
 
 /** Where sidecars come from: the supervisor asks for one whenever it has none. */
 export interface SidecarSource {
-  open(): Promise<Sidecar>;
+  /** A new sidecar; `signal` aborts one still starting (the server is stopping). */
+  open(signal: AbortSignal): Promise<Sidecar>;
   /** A reason to leave `current` for a better sidecar that is available now. */
   better?(current: Sidecar): string | undefined;
 }
@@ -35,21 +36,21 @@ function exitDescription(code: string): string {
   return /^\d+$/.test(code) ? `exited with code ${code}` : `was killed by ${code}`;
 }
 
-async function spawn(launch: SidecarLaunch, client: string): Promise<Sidecar> {
+async function spawn(launch: SidecarLaunch, client: string, signal: AbortSignal): Promise<Sidecar> {
   const secret = randomBytes(24).toString("base64url");
   const child = spawnSidecar(launch, secret);
-  const started = Date.now();
+  const onStop = () => child.kill();
+  signal.addEventListener("abort", onStop, { once: true });
   let exitCode: string | undefined;
-  const abandoned = child.exited.then((code) => {
+  const exited = child.exited.then((code) => {
     exitCode = code;
     const output = child.recentErrors().join("\n");
     return `the Python sidecar ${exitDescription(code)} while starting${output ? `:\n${output}` : ""}`;
   });
-  const gaveUp = () => {
-    if (exitCode !== undefined) return `the Python sidecar ${exitDescription(exitCode)} while starting`;
-    if (Date.now() - started > START_TIMEOUT_MS) return `the Python sidecar did not listen within ${START_TIMEOUT_MS / 1000} s`;
-    return undefined;
-  };
+  // The socket listens before django.setup() runs: the deadline covers the hello, which follows it.
+  const tooSlow = Bun.sleep(START_TIMEOUT_MS).then(() => `the Python sidecar did not finish starting (django.setup()) within ${START_TIMEOUT_MS / 1000} s`);
+  const abandoned = Promise.race([exited, tooSlow]);
+  const gaveUp = () => (exitCode === undefined ? undefined : `the Python sidecar ${exitDescription(exitCode)} while starting`);
   try {
     const connection = await connectSidecar(child.socketPath, { secret, client }, gaveUp, abandoned);
     void child.exited.then(() => connection.close());
@@ -62,8 +63,10 @@ async function spawn(launch: SidecarLaunch, client: string): Promise<Sidecar> {
   } catch (error) {
     child.kill();
     // When the process died, its own last words say more than the socket error.
-    if (exitCode !== undefined) throw new SidecarStartError(await abandoned);
+    if (exitCode !== undefined) throw new SidecarStartError(await exited);
     throw error;
+  } finally {
+    signal.removeEventListener("abort", onStop);
   }
 }
 
@@ -79,8 +82,8 @@ async function connectTo(mode: SidecarMode, socket: string, secret: string, clie
 /** Always a fresh Python process of our own (--no-attach). */
 export function spawnedSource(launch: SidecarLaunch, client: string): SidecarSource {
   return {
-    async open() {
-      const sidecar = await spawn(launch, client);
+    async open(signal) {
+      const sidecar = await spawn(launch, client, signal);
       // Shims (pyenv, asdf) are resolved once: restarts use the real interpreter.
       const executable = sidecar.connection.hello.python?.executable;
       if (executable) launch = { ...launch, python: executable };
@@ -96,15 +99,24 @@ export function spawnedSource(launch: SidecarLaunch, client: string): SidecarSou
 export function devServerSource(projectRoot: string, launch: SidecarLaunch, client: string, insist: boolean): SidecarSource {
   const fallback = spawnedSource(launch, client);
   let lastCheck = 0;
+  // Dev servers that could not be attached to (suspended, another version…): not tried again,
+  // or every call would trade a working sidecar for another failed attempt.
+  const refused = new Set<string>();
+  const identity = (registration: Registration) => `${registration.pid}:${registration.secret}`;
   const attach = async (registration: Registration) => {
-    const sidecar = await connectTo("attached", registration.socket, registration.secret, client, "the dev server went away (stopped or reloading)");
-    log.info(`attached to the dev server (pid ${registration.pid}, Django ${registration.django}): the shell sees the live process`);
-    return sidecar;
+    try {
+      const sidecar = await connectTo("attached", registration.socket, registration.secret, client, "the dev server went away (stopped or reloading)");
+      log.info(`attached to the dev server (pid ${registration.pid}, Django ${registration.django}): the shell sees the live process`);
+      return sidecar;
+    } catch (error) {
+      refused.add(identity(registration));
+      throw error;
+    }
   };
   return {
-    async open() {
+    async open(signal) {
       const registration = await findDevServer(projectRoot);
-      if (registration) {
+      if (registration && !refused.has(identity(registration))) {
         try {
           return await attach(registration);
         } catch (error) {
@@ -114,12 +126,14 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
       } else if (insist) {
         throw new SidecarStartError(`no dev server of this project is listening: start it (python manage.py runserver, with "mcp_django" in INSTALLED_APPS) or drop --attach`);
       }
-      return fallback.open();
+      return fallback.open(signal);
     },
     better(current) {
       if (current.mode !== "spawned" || Date.now() - lastCheck < DEV_SERVER_CHECK_MS) return undefined;
       lastCheck = Date.now();
-      return lookUpDevServer(projectRoot).state === "listening" ? "a dev server is listening now, so the shell moves into it" : undefined;
+      const found = lookUpDevServer(projectRoot);
+      if (found.state !== "listening" || refused.has(identity(found.registration))) return undefined;
+      return "a dev server is listening now, so the shell moves into it";
     },
   };
 }

@@ -20,7 +20,6 @@ export interface SidecarProcess {
   socketPath: string;
   /** Resolves with the exit code (or the signal's name) when the process ends. */
   exited: Promise<string>;
-  hasExited(): boolean;
   /** The last lines the process wrote to stderr: the traceback when it died starting. */
   recentErrors(): string[];
   /** Signals the whole process group, so the user's own child processes end too. */
@@ -96,7 +95,6 @@ export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProc
     pid: child.pid,
     socketPath,
     exited,
-    hasExited: () => done,
     recentErrors: () => [...recent],
     kill(signal = "SIGKILL") {
       if (done) return;

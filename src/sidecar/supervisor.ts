@@ -41,6 +41,17 @@ interface Running {
   stoppedBecause?: string;
 }
 
+/** Rejects as soon as the client cancels: a call must not wait for a sidecar it no longer wants. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new SidecarLostError("the call was cancelled"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new SidecarLostError("the call was cancelled before the sidecar was ready"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /**
  * Owns the sidecar's life: gets one from its source on demand, replaces it when it ends,
  * enforces per-call timeouts (interrupt first, then give the sidecar up) and turns client
@@ -53,6 +64,8 @@ export function createSupervisor(source: SidecarSource): Supervisor {
   let previousEnd: string | undefined;
   let generation = 0;
   let stopping = false;
+  /** Aborts a sidecar still starting when the server stops. */
+  const shutdown = new AbortController();
 
   const forget = (running: Running, why: string) => {
     if (running !== latest) return;
@@ -73,7 +86,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
       if (reason) retire(latest, reason);
     }
     if (current) return current;
-    const starting = source.open().then((sidecar) => {
+    const starting = source.open(shutdown.signal).then((sidecar) => {
       const { hello } = sidecar.connection;
       log.debug(`sidecar ready (${sidecar.mode}): Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
       const running: Running = { sidecar, connection: sidecar.connection, generation: ++generation, replaced: previousEnd };
@@ -95,7 +108,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
   };
 
   const call = async (op: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallOutcome> => {
-    const running = await ensure();
+    const running = await untilAborted(ensure(), options.signal);
     // The sidecar runs one request at a time and says when each starts: the timeout counts from
     // then, and only a started request can need its sidecar given up. A queued one is dropped.
     let started = false;
@@ -154,10 +167,11 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     call,
     async closeSession(session) {
       if (!current) return;
-      await call("session.close", { session }).catch((error: Error) => log.debug(`could not free session ${session}: ${error.message}`));
+      await call("shell.reset", { session }).catch((error: Error) => log.debug(`could not free session ${session}: ${error.message}`));
     },
     async stop() {
       stopping = true;
+      shutdown.abort();
       const running = await current?.catch(() => undefined);
       if (!running) return;
       running.connection.close();

@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ServerContext } from "../context.ts";
 import { introspect, IntrospectionError } from "../resources/introspect.ts";
+import { structuredResult, toolError } from "./results.ts";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"] as const;
 
@@ -55,13 +56,13 @@ export function registerListRoutesTool(server: McpServer, context: ServerContext
       outputSchema: listRoutesOutput,
       annotations: { title: "List URL routes", readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async ({ method, name, pattern }): Promise<CallToolResult> => {
+    async ({ method, name, pattern }, extra): Promise<CallToolResult> => {
       try {
-        const { result } = await introspect(context, "routes.list", { method, name, pattern });
+        const { result } = await introspect(context, "routes.list", { method, name, pattern }, extra.signal);
         const routes = listRoutesOutput.parse(result);
-        return { structuredContent: routes, content: [{ type: "text", text: JSON.stringify(routes) }] };
+        return structuredResult(routes);
       } catch (error) {
-        if (error instanceof IntrospectionError) return { isError: true, content: [{ type: "text", text: error.message }] };
+        if (error instanceof IntrospectionError) return toolError(error.message);
         throw error;
       }
     },

@@ -1,9 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { McpError, type CallToolResult, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { JSON_MIME } from "../resources/json.ts";
 import type { ResourceRegistry } from "../resources/registry.ts";
-
-const JSON_MIME = "application/json";
+import { structuredResult, toolError } from "./results.ts";
 
 export const readResourceInput = {
   uri: z.string().describe('A resource URI, e.g. "django://models" or "django://model/auth/Group".'),
@@ -43,13 +43,13 @@ export function registerReadResourceTool(server: McpServer, registry: ResourceRe
       try {
         ({ contents } = await registry.read(uri, extra));
       } catch (error) {
-        return { isError: true, content: [{ type: "text", text: plainMessage(error) }] };
+        return toolError(plainMessage(error));
       }
       const [item] = contents;
-      if (!item) return { isError: true, content: [{ type: "text", text: `The resource ${uri} is empty.` }] };
+      if (!item) return toolError(`The resource ${uri} is empty.`);
       const content: unknown = "text" in item ? (item.mimeType === JSON_MIME ? JSON.parse(item.text) : item.text) : item.blob;
       const result: ReadResourceToolResult = { uri: item.uri, mimeType: item.mimeType, content };
-      return { structuredContent: result, content: [{ type: "text", text: JSON.stringify(result) }] };
+      return structuredResult(result);
     },
   );
 }

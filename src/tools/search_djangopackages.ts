@@ -2,8 +2,9 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { NetworkError, UpstreamError } from "../errors.ts";
-import { searchOutput, type SearchOutput } from "../packages/schemas.ts";
+import { searchOutput } from "../packages/schemas.ts";
 import { searchPackages } from "../packages/search.ts";
+import { structuredResult, toolError } from "./results.ts";
 
 const MAX_RESULTS_LIMIT = 50;
 /** The API returns a few dozen hits at most; a far larger offset is a mistake, not a request. */
@@ -30,14 +31,6 @@ export const searchInput = {
     .describe("Results to skip: pass the previous page's next_offset."),
 };
 
-function toolError(text: string): CallToolResult {
-  return { isError: true, content: [{ type: "text", text }] };
-}
-
-function searchResult(result: SearchOutput): CallToolResult {
-  return { structuredContent: result, content: [{ type: "text", text: JSON.stringify(result) }] };
-}
-
 export function registerSearchDjangoPackagesTool(server: McpServer): void {
   server.registerTool(
     "search_djangopackages",
@@ -55,7 +48,7 @@ export function registerSearchDjangoPackagesTool(server: McpServer): void {
     },
     async ({ query, max_results, offset }): Promise<CallToolResult> => {
       try {
-        return searchResult(await searchPackages({ query, maxResults: max_results, offset }));
+        return structuredResult(await searchPackages({ query, maxResults: max_results, offset }));
       } catch (error) {
         if (error instanceof NetworkError || error instanceof UpstreamError) {
           const uncached = error instanceof NetworkError || error.transient ? " and nothing is cached for this query" : "";

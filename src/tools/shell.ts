@@ -3,8 +3,10 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { SidecarLostError, SidecarRequestError } from "../errors.ts";
+import { exceptionSchema } from "../sidecar/protocol.ts";
 import type { ServerContext } from "../context.ts";
 import type { CallOutcome } from "../sidecar/supervisor.ts";
+import { structuredResult, toolError } from "./results.ts";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -27,12 +29,6 @@ export const shellInput = {
     .describe("Interrupt the code after this many seconds; the session survives the interruption."),
 };
 
-const exceptionSchema = z.object({
-  exc_type: z.string(),
-  message: z.string(),
-  traceback: z.array(z.string()),
-});
-
 export const shellOutput = z.object({
   status: z.enum(["success", "error"]),
   output: z.union([
@@ -46,20 +42,8 @@ export const shellOutput = z.object({
 });
 export type ShellResult = z.infer<typeof shellOutput>;
 
-function toolError(text: string): CallToolResult {
-  return { isError: true, content: [{ type: "text", text }] };
-}
-
-function shellResult(result: ShellResult, summary?: string): CallToolResult {
-  const json = JSON.stringify(result);
-  return {
-    structuredContent: result,
-    content: [{ type: "text", text: summary ? `${summary}\n${json}` : json }],
-  };
-}
-
 function lostResult(error: SidecarLostError): CallToolResult {
-  return shellResult({
+  return structuredResult({
     status: "error",
     output: { exception: { exc_type: "SidecarExited", message: error.message, traceback: [] } },
     stdout: "",
@@ -124,12 +108,13 @@ export function registerShellTool(server: McpServer, context: ServerContext): vo
         }
         const outcome = await context.supervisor.call("shell.reset", { session });
         const text = "Shell session reset: all variables and imports were cleared.";
-        return shellResult({ status: "success", output: {}, stdout: "", stderr: "", notice: restartNotice(session, outcome) ?? text }, text);
+        return structuredResult({ status: "success", output: {}, stdout: "", stderr: "", notice: restartNotice(session, outcome) ?? text }, text);
       }
       if (code === undefined || code.trim() === "") {
         return toolError('action "execute" needs code: pass the Python to run in `code` (or use action "reset" to clear the session).');
       }
       const heartbeat = startProgress(extra);
+      const done = context.activity.begin(extra.sessionId);
       try {
         const outcome = await context.supervisor.call(
           "shell.execute",
@@ -138,16 +123,14 @@ export function registerShellTool(server: McpServer, context: ServerContext): vo
         );
         const parsed = shellOutput.parse(outcome.result);
         const notice = restartNotice(session, outcome);
-        return shellResult(notice ? { ...parsed, notice } : parsed);
+        return structuredResult(notice ? { ...parsed, notice } : parsed);
       } catch (error) {
         if (error instanceof SidecarLostError) return lostResult(error);
-        if (error instanceof SidecarRequestError) {
-          const prefix = error.type === "DjangoSetupError" ? "Django could not be set up for this project" : `The sidecar failed (${error.type})`;
-          return toolError(`${prefix}: ${error.detail}`);
-        }
+        if (error instanceof SidecarRequestError) return toolError(error.describe("The sidecar failed"));
         return toolError(`The shell could not run: ${(error as Error).message}`);
       } finally {
         clearInterval(heartbeat);
+        done();
       }
     },
   );

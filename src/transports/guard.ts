@@ -11,8 +11,9 @@ export interface GuardOptions {
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 const WILDCARDS = new Set(["0.0.0.0", "::", "[::]"]);
 
+/** A loopback name or address literal; "127.attacker.example" is a name that can rebind, not loopback. */
 export function isLoopback(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || host.startsWith("127.");
+  return LOOPBACK_NAMES.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function hostAllowed(hostHeader: string | null, options: GuardOptions): boolean {

@@ -15,14 +15,15 @@ export interface HttpOptions extends GuardOptions {
   createServer(): McpServer;
   /** Called once an MCP session has ended, so its shell namespace can be freed. */
   onSessionClosed(sessionId: string): void;
+  /** Whether a session has a call running: it is not idle, however quiet. */
+  isBusy(sessionId: string): boolean;
   /** Streamable HTTP sessions unused for this long are closed. */
   sessionIdleMs?: number;
 }
 
 export interface HttpServer {
   url: string;
-  /** Ids of the MCP sessions currently open. */
-  sessions(): string[];
+  /** Closes every session, then stops listening. */
   stop(): Promise<void>;
 }
 
@@ -145,7 +146,7 @@ export function serveHttp(options: HttpOptions): HttpServer {
   const sweeper = setInterval(() => {
     const cutoff = Date.now() - idleMs;
     for (const [id, session] of sessions) {
-      if (options.transport === "http" && session.lastSeen < cutoff) void session.close().then(() => forget(id));
+      if (options.transport === "http" && session.lastSeen < cutoff && !options.isBusy(id)) void session.close().then(() => forget(id));
     }
   }, Math.max(100, Math.min(idleMs / 2, 60_000)));
   sweeper.unref();
@@ -153,7 +154,6 @@ export function serveHttp(options: HttpOptions): HttpServer {
   const endpoint = options.transport === "sse" ? SSE_PATH : options.path;
   return {
     url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${server.port}${endpoint}`,
-    sessions: () => [...sessions.keys()],
     async stop() {
       clearInterval(sweeper);
       await Promise.all([...sessions.values()].map((session) => session.close().catch(() => undefined)));

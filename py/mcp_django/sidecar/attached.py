@@ -50,8 +50,6 @@ def _serve_connection(conn: socket.socket, secret: str, info: dict[str, Any]) ->
 
 def start(root: str | None = None) -> str:
     """Listen for MCP servers in this (already set-up) Django process; returns the socket path."""
-    import django
-
     root = root or project_root()
     socket_path, registration_path = paths(root)
     if socket_path.exists():
@@ -59,7 +57,7 @@ def start(root: str | None = None) -> str:
     listener = listen(str(socket_path))
     secret = secrets.token_urlsafe(32)
     pid = os.getpid()
-    info = {**bootstrap.environment("attached"), "django": django.get_version(), "setup_error": None}
+    info = bootstrap.already_set_up("attached")
     write_registration(
         registration_path,
         {

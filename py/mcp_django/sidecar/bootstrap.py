@@ -30,6 +30,13 @@ def environment(run_mode: str) -> dict[str, Any]:
     }
 
 
+def already_set_up(run_mode: str) -> dict[str, Any]:
+    """The hello info of a sidecar inside a process that has set Django up itself."""
+    import django
+
+    return {**environment(run_mode), "django": django.get_version(), "setup_error": None}
+
+
 def setup_django() -> dict[str, Any]:
     """Run ``django.setup()``; return ``{"django": version | None, "setup_error": ... | None}``.
 

@@ -45,16 +45,32 @@ def cap_text(text: str, limit: int, total: int | None = None) -> str:
 
 
 class _CaptureStream(io.TextIOBase):
+    """Stands in for a real stream; anything but writing is the real stream's business (inside
+    a dev server, its console keeps its colours, debuggers and subprocesses their file number)."""
+
     def __init__(self, target: contextvars.ContextVar[CappedBuffer | None], fallback: TextIO) -> None:
         self._target = target
         self._fallback = fallback
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
-        return "utf-8"
+        return self._fallback.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self._fallback.errors
+
+    def fileno(self) -> int:
+        return self._fallback.fileno()
+
+    def isatty(self) -> bool:
+        return self._fallback.isatty()
 
     def writable(self) -> bool:
         return True
+
+    def __getattr__(self, name: str) -> object:  # buffer, mode, line_buffering…
+        return getattr(self._fallback, name)
 
     def write(self, text: str) -> int:
         buffer = self._target.get()

@@ -181,7 +181,9 @@ def _c_codec() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]] | None:
 
     def packb(obj: Any) -> bytes:
         try:
-            return msgpack.packb(obj, use_bin_type=True)
+            # surrogatepass, like the pure codec: a lone surrogate printed by user code must not
+            # make the answer unsendable.
+            return msgpack.packb(obj, use_bin_type=True, unicode_errors="surrogatepass")
         except (OverflowError, TypeError, ValueError) as exc:  # out-of-range int, unknown type, bad str
             raise CodecError(str(exc)) from exc
 

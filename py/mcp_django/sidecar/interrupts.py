@@ -36,9 +36,13 @@ class Cancelled(Interrupted):
 _BY_REASON: dict[str, type[Interrupted]] = {"timeout": TimedOut, "cancelled": Cancelled}
 
 _lock = threading.Lock()
-# request id -> the thread running it, and the reason it was asked to stop (if it was).
+# Requests are keyed by connection and id (ids restart with each connection).
+# key -> the thread running it; thread -> the reason it was asked to stop.
 _running: dict[str, int] = {}
 _pending: dict[int, str] = {}
+# Interrupts that arrived before their request started running: it stops as it starts.
+_early: dict[str, str] = {}
+_EARLY_LIMIT = 1000
 
 
 def _handle_sigint(signum: int, frame: object) -> None:
@@ -59,31 +63,37 @@ def _set_async_exc(thread_id: int, exception: type[BaseException] | None) -> Non
 
 
 @contextlib.contextmanager
-def interruptible(request_id: str) -> Iterator[None]:
-    """Mark ``request_id`` as running on the current thread while the block runs."""
+def interruptible(key: str) -> Iterator[None]:
+    """Mark request ``key`` as running on the current thread while the block runs."""
     thread_id = threading.get_ident()
     with _lock:
-        _running[request_id] = thread_id
-        _pending.pop(thread_id, None)
+        early = _early.pop(key, None)
+        if early is None:
+            _running[key] = thread_id
+            _pending.pop(thread_id, None)
+    if early is not None:
+        raise _BY_REASON.get(early, Interrupted)()
     try:
         yield
     finally:
         with _lock:
-            del _running[request_id]
+            del _running[key]
             # An asynchronous exception asked for but not yet raised must not escape this block.
             if _pending.pop(thread_id, None) is not None and thread_id != threading.main_thread().ident:
                 _set_async_exc(thread_id, None)
 
 
-def request_interrupt(request_id: str, reason: str) -> bool:
-    """Interrupt ``request_id`` if it is running; returns whether it was."""
+def request_interrupt(key: str, reason: str) -> None:
+    """Interrupt request ``key`` now if it runs, else as soon as it starts."""
     with _lock:
-        thread_id = _running.get(request_id)
+        thread_id = _running.get(key)
         if thread_id is None:
-            return False
+            if len(_early) >= _EARLY_LIMIT:  # interrupts for requests that had already finished
+                _early.pop(next(iter(_early)))
+            _early[key] = reason
+            return
         _pending[thread_id] = reason
         if thread_id == threading.main_thread().ident:
             signal.pthread_kill(thread_id, signal.SIGINT)
         else:
             _set_async_exc(thread_id, _BY_REASON.get(reason, Interrupted))
-    return True

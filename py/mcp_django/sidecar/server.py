@@ -7,8 +7,10 @@ handles ``cancel`` at once (user code may be running). Responses are written und
 from __future__ import annotations
 
 import hmac
+import itertools
 import os
 import queue
+import shutil
 import socket
 import struct
 import sys
@@ -16,12 +18,14 @@ import threading
 from typing import Any, Callable
 
 from . import PROTOCOL_VERSION, bootstrap, capture, interrupts, shell
-from .codec import CODEC_NAME
+from .codec import CODEC_NAME, CodecError
 from .framing import FrameError, encode_frame, read_frame
 from .introspection.operations import OPERATIONS as INTROSPECTION_OPERATIONS
 
 # Default cap for each of stdout, stderr and repr, in characters.
 DEFAULT_OUTPUT_LIMIT = 50_000
+# Numbers the connections of this process: request ids are only unique within one.
+_connection_numbers = itertools.count(1)
 
 
 def log(message: str) -> None:
@@ -67,12 +71,11 @@ class Channel:
         return read_frame(self.conn)
 
 
-def _op_execute(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+def _op_execute(args: dict[str, Any]) -> dict[str, Any]:
     code = args["code"]
     if not isinstance(code, str):
         raise TypeError("code must be a string")
     return shell.execute(
-        request_id,
         session=str(args.get("session", "default")),
         code=code,
         limit=int(args.get("limit", DEFAULT_OUTPUT_LIMIT)),
@@ -80,73 +83,66 @@ def _op_execute(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def _op_reset(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+def _op_reset(args: dict[str, Any]) -> dict[str, Any]:
     shell.reset(str(args.get("session", "default")))
     return {}
 
 
-def _op_close_session(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
-    shell.reset(str(args["session"]))
-    return {}
-
-
-def _op_sessions(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
-    return {"sessions": shell.sessions()}
-
-
-def _op_ping(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
-    return {}
-
-
-OPERATIONS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+OPERATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "shell.execute": _op_execute,
     "shell.reset": _op_reset,
-    "session.close": _op_close_session,
-    "session.list": _op_sessions,
-    "ping": _op_ping,
     **INTROSPECTION_OPERATIONS,
 }
 # Operations that need a working Django; the others also answer when setup failed.
 NEEDS_DJANGO = {"shell.execute", *INTROSPECTION_OPERATIONS}
 
 
-def _read_loop(channel: Channel, jobs: queue.Queue[dict[str, Any] | None], cancelled: set[str]) -> None:
+def _read_loop(channel: Channel, scope: str, jobs: queue.Queue[dict[str, Any] | None]) -> None:
     try:
         while (message := channel.receive()) is not None:
             if message.get("type") == "req":
                 jobs.put(message)
             elif message.get("type") == "cancel":
-                request_id = str(message.get("id"))
-                if not interrupts.request_interrupt(request_id, str(message.get("reason", "cancelled"))):
-                    cancelled.add(request_id)
+                interrupts.request_interrupt(f"{scope}:{message.get('id')}", str(message.get("reason", "cancelled")))
     except (FrameError, OSError) as exc:
         log(f"connection error: {exc}")
     jobs.put(None)
 
 
-def _answer(request: dict[str, Any], setup_error: dict[str, Any] | None, cancelled: set[str]) -> dict[str, Any]:
+def _error(request_id: str, error: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "res", "id": request_id, "ok": False, "error": error}
+
+
+def _answer(request: dict[str, Any], scope: str, setup_error: dict[str, Any] | None) -> dict[str, Any]:
     request_id = str(request.get("id"))
     op = request.get("op")
     args = request.get("args") or {}
-    if request_id in cancelled:
-        cancelled.discard(request_id)
-        return {"type": "res", "id": request_id, "ok": False, "error": {"type": "Cancelled", "message": "cancelled before it started"}}
     handler = OPERATIONS.get(str(op))
     if handler is None:
-        return {"type": "res", "id": request_id, "ok": False, "error": {"type": "UnknownOperation", "message": f"unknown operation {op!r}"}}
+        return _error(request_id, {"type": "UnknownOperation", "message": f"unknown operation {op!r}"})
     if setup_error is not None and op in NEEDS_DJANGO:
-        return {"type": "res", "id": request_id, "ok": False, "error": {"type": "DjangoSetupError", **setup_error}}
+        return _error(request_id, {"type": "DjangoSetupError", **setup_error})
     try:
         if setup_error is None:
             bootstrap.close_old_connections()
-        result = handler(request_id, args)
+        # Every operation can be interrupted, introspection too (a URLconf may hang on import).
+        with interrupts.interruptible(f"{scope}:{request_id}"):
+            result = handler(args)
         if setup_error is None:
             if result.get("output", {}).get("exception", {}).get("exc_type") in ("TimeoutError", "CancelledError"):
                 bootstrap.roll_back_abandoned_transactions()
             bootstrap.close_old_connections()
     except BaseException as exc:
-        return {"type": "res", "id": request_id, "ok": False, "error": {"type": type(exc).__name__, **shell.describe_exception(exc)}}
+        return _error(request_id, {"type": type(exc).__name__, **shell.describe_exception(exc)})
     return {"type": "res", "id": request_id, "ok": True, "result": result}
+
+
+def _send_answer(channel: Channel, answer: dict[str, Any]) -> None:
+    """Send an answer; one that can't be encoded (too big, say) becomes an error answer."""
+    try:
+        channel.send(answer)
+    except (CodecError, FrameError) as exc:
+        channel.send(_error(answer["id"], {"type": "UnsendableResult", "message": f"the result could not be sent: {exc}"}))
 
 
 def _accept_hello(channel: Channel, secret: str) -> str | None:
@@ -170,13 +166,13 @@ def serve(channel: Channel, info: dict[str, Any], secret: str) -> None:
     channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "codec": CODEC_NAME, **info})
 
     jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
-    cancelled: set[str] = set()
-    threading.Thread(target=_read_loop, args=(channel, jobs, cancelled), name="mcp-reader", daemon=True).start()
+    scope = str(next(_connection_numbers))
+    threading.Thread(target=_read_loop, args=(channel, scope, jobs), name="mcp-reader", daemon=True).start()
     try:
         while (request := jobs.get()) is not None:
             # The MCP server times calls from here, and knows a queued call needs no kill.
             channel.send({"type": "ev", "id": str(request.get("id")), "kind": "started", "data": None})
-            channel.send(_answer(request, info["setup_error"], cancelled))
+            _send_answer(channel, _answer(request, scope, info["setup_error"]))
     except OSError as exc:
         log(f"connection lost while answering: {exc}")
     finally:
@@ -185,10 +181,11 @@ def serve(channel: Channel, info: dict[str, Any], secret: str) -> None:
             shell.drop_sessions(f"{client}/")
 
 
-def _exit_when_orphaned(parent_pid: int) -> None:
-    """Spawned mode: leave when the MCP server is gone, even if it never connected."""
+def _exit_when_orphaned(parent_pid: int, socket_path: str) -> None:
+    """Spawned mode: leave when the MCP server is gone (it may have died before cleaning up)."""
     while os.getppid() == parent_pid:
         threading.Event().wait(0.5)
+    shutil.rmtree(os.path.dirname(socket_path), ignore_errors=True)
     os._exit(0)
 
 
@@ -207,7 +204,7 @@ def run_spawned(socket_path: str, parent_pid: int | None, secret: str) -> None:
     interrupts.install_signal_handler()
     listener = listen(socket_path)
     if parent_pid is not None:
-        threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), name="mcp-watchdog", daemon=True).start()
+        threading.Thread(target=_exit_when_orphaned, args=(parent_pid, socket_path), name="mcp-watchdog", daemon=True).start()
     # Set Django up while the MCP server connects and its client says hello.
     info = {**bootstrap.environment("spawned"), **bootstrap.setup_django()}
     serve_one_client(listener, secret, info)

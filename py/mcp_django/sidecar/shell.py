@@ -20,6 +20,10 @@ SHELL_FILENAME = "<shell>"
 _SIDECAR_DIR = os.path.dirname(os.path.abspath(__file__))
 _INTERRUPT_TYPES = {"timeout": "TimeoutError", "cancelled": "CancelledError"}
 
+# An exception's message and traceback are capped too: both can be built from huge values.
+MESSAGE_LIMIT = 10_000
+TRACEBACK_LIMIT = 200
+
 _namespaces: dict[str, dict[str, Any]] = {}
 
 
@@ -40,12 +44,12 @@ def sessions() -> list[str]:
     return sorted(_namespaces)
 
 
-def execute(request_id: str, session: str, code: str, limit: int, timeout: float) -> dict[str, Any]:
+def execute(session: str, code: str, limit: int, timeout: float) -> dict[str, Any]:
+    """Run ``code``; the caller makes it interruptible (``interrupts.interruptible``)."""
     namespace = _namespace(session)
     with capture.capturing(limit) as (stdout, stderr):
         try:
-            with interrupts.interruptible(request_id):
-                output = _run(code, namespace, limit)
+            output = _run(code, namespace, limit)
             status = "success"
         except interrupts.Interrupted as exc:
             status, output = "error", {"exception": _describe_interrupt(exc, timeout)}
@@ -96,4 +100,4 @@ def describe_exception(exc: BaseException) -> dict[str, Any]:
             if frame.line:
                 trace.append(f"    {frame.line}")
     message = exc.msg if isinstance(exc, SyntaxError) and exc.msg else str(exc)
-    return {"exc_type": type(exc).__name__, "message": message, "traceback": trace}
+    return {"exc_type": type(exc).__name__, "message": capture.cap_text(message, MESSAGE_LIMIT), "traceback": trace[-TRACEBACK_LIMIT:]}

@@ -17,7 +17,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import django
 from django.core.management.base import BaseCommand, CommandError
 
 from ...sidecar import bootstrap, capture, interrupts
@@ -91,7 +90,7 @@ class Command(BaseCommand):
                 os._exit(code)
 
         threading.Thread(target=exit_with_cli, name="mcp-cli-watch", daemon=True).start()
-        info = {**bootstrap.environment("command"), "django": django.get_version(), "setup_error": None}
+        info = bootstrap.already_set_up("command")
         try:
             serve_one_client(listener, secret, info)
         finally:

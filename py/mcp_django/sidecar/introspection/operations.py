@@ -1,4 +1,4 @@
-"""The sidecar operations of this package: name → handler(request_id, args) → dict.
+"""The sidecar operations of this package: name → handler(args) → dict.
 
 Handlers import their modules when called: the server imports this file before Django is set
 up, and also when Django is missing.
@@ -10,7 +10,7 @@ import functools
 import gc
 from typing import Any, Callable
 
-Operation = Callable[[str, dict[str, Any]], dict[str, Any]]
+Operation = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _without_collection(operation: Operation) -> Operation:
@@ -21,11 +21,11 @@ def _without_collection(operation: Operation) -> Operation:
     """
 
     @functools.wraps(operation)
-    def run(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+    def run(args: dict[str, Any]) -> dict[str, Any]:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return operation(request_id, args)
+            return operation(args)
         finally:
             if was_enabled:
                 gc.enable()
@@ -45,38 +45,38 @@ def _optional_text(args: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _project(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+def _project(args: dict[str, Any]) -> dict[str, Any]:
     from .project import describe_project
 
     return describe_project()
 
 
-def _apps(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+def _apps(args: dict[str, Any]) -> dict[str, Any]:
     from .apps import list_apps
 
     return {"apps": list_apps()}
 
 
-def _app(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+def _app(args: dict[str, Any]) -> dict[str, Any]:
     from .apps import app_detail
 
     return app_detail(_text(args, "app_label"))
 
 
-def _models(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+def _models(args: dict[str, Any]) -> dict[str, Any]:
     from .models import list_models
 
     return {"models": list_models()}
 
 
-def _model(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+def _model(args: dict[str, Any]) -> dict[str, Any]:
     from .apps import get_app_config
     from .models import model_detail
 
     return model_detail(get_app_config(_text(args, "app_label")), _text(args, "model_name"))
 
 
-def _routes(request_id: str, args: dict[str, Any]) -> dict[str, Any]:
+def _routes(args: dict[str, Any]) -> dict[str, Any]:
     from .routes import list_routes
 
     return list_routes(
