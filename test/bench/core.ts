@@ -37,9 +37,8 @@ function timeDjangoSetup(): number {
   return performance.now() - started;
 }
 
-async function timeHttpRoundTrips(): Promise<number[]> {
-  const server = await startHttp("http");
-  const { client, end } = await connectHttp(server);
+/** `shell` `1 + 1` round trips, after a warm-up. */
+async function timeRoundTrips(client: Client): Promise<number[]> {
   for (let i = 0; i < 20; i++) await shell(client, "1 + 1");
   const trips: number[] = [];
   for (let i = 0; i < ROUND_TRIPS; i++) {
@@ -47,6 +46,13 @@ async function timeHttpRoundTrips(): Promise<number[]> {
     await shell(client, "1 + 1");
     trips.push(performance.now() - started);
   }
+  return trips;
+}
+
+async function timeHttpRoundTrips(): Promise<number[]> {
+  const server = await startHttp("http");
+  const { client, end } = await connectHttp(server);
+  const trips = await timeRoundTrips(client);
   await end();
   await server.stop();
   return trips;
@@ -67,13 +73,7 @@ export async function benchCore(): Promise<void> {
   const client = new Client({ name: "bench", version: "0" });
   await client.connect(transport);
   const sidecarPid = Number((await shell(client, "import os\nos.getpid()")).output.value);
-  for (let i = 0; i < 20; i++) await shell(client, "1 + 1");
-  const trips: number[] = [];
-  for (let i = 0; i < ROUND_TRIPS; i++) {
-    const started = performance.now();
-    await shell(client, "1 + 1");
-    trips.push(performance.now() - started);
-  }
+  const trips = await timeRoundTrips(client);
   await shell(client, "big = 'x' * 5_000_000\nlen(big)");
   const bunRss = await peakRssMb(transport.pid!);
   const pythonRss = await peakRssMb(sidecarPid);
