@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { cliEnv, connect, shell, textOf } from "./support/client.ts";
+import { VERSION } from "../src/version.ts";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
 
 let scratch: string;
@@ -138,5 +139,22 @@ describe("a project that hangs", () => {
     expect((await shell(server.client, "1 + 1")).output.value).toBe("2");
     expect(performance.now() - started).toBeLessThan(3000);
     await server.close();
+  });
+});
+
+describe("--help and --version", () => {
+  test("--version prints the package version", async () => {
+    const proc = Bun.spawn([BUN, CLI, "--version"], { cwd: EXAMPLE, stdout: "pipe" });
+    expect(await proc.exited).toBe(0);
+    expect((await new Response(proc.stdout).text()).trim()).toBe(VERSION);
+  });
+
+  test("--help lists every flag", async () => {
+    const proc = Bun.spawn([BUN, CLI, "--help"], { cwd: EXAMPLE, stdout: "pipe" });
+    expect(await proc.exited).toBe(0);
+    const help = await new Response(proc.stdout).text();
+    for (const flag of ["--settings", "--pythonpath", "--python", "--debug", "--transport", "--host", "--port", "--path", "--attach"]) {
+      expect(help).toContain(flag);
+    }
   });
 });
