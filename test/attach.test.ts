@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -198,6 +198,7 @@ describe("a dev server that can't listen", () => {
     await waitFor("the dev server", () => fetch(`http://127.0.0.1:${address}/health/`).then((r) => r.ok, () => false));
     proc.kill("SIGINT");
     expect(await new Response(proc.stderr).text()).toContain("not listening for MCP clients");
+    rmSync(shared, { recursive: true, force: true });
   });
 });
 

@@ -61,9 +61,12 @@ async function spawn(launch: SidecarLaunch, client: string, signal: AbortSignal)
       stop: (signal = "SIGKILL") => child.kill(signal),
     };
   } catch (error) {
+    const diedByItself = exitCode !== undefined;
     child.kill();
-    // When the process died, its own last words say more than the socket error.
-    if (exitCode !== undefined) throw new SidecarStartError(await exited);
+    // Its exit also removes its socket directory: wait for it, even when shutting down.
+    const lastWords = await exited;
+    // When the process died by itself, its own last words say more than the socket error.
+    if (diedByItself) throw new SidecarStartError(lastWords);
     throw error;
   } finally {
     signal.removeEventListener("abort", onStop);

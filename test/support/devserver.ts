@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXAMPLE, VENV_PYTHON } from "./paths.ts";
@@ -58,6 +58,8 @@ export async function startDevServer(runtimeDir = mkdtempSync(join(tmpdir(), "mc
       // The autoreloader and its child: the whole process group, as Ctrl-C would.
       process.kill(-proc.pid, "SIGINT");
       await proc.exited;
+      // A dev server started again on this directory makes it anew.
+      rmSync(runtimeDir, { recursive: true, force: true });
     },
   };
 }
