@@ -16,7 +16,6 @@ export interface SidecarLaunch {
 }
 
 export interface SidecarProcess {
-  pid: number;
   socketPath: string;
   /** Resolves with the exit code (or the signal's name) when the process ends. */
   exited: Promise<string>;
@@ -92,7 +91,6 @@ export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProc
   });
 
   return {
-    pid: child.pid,
     socketPath,
     exited,
     recentErrors: () => [...recent],

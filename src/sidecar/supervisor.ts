@@ -1,6 +1,6 @@
 import { SidecarLostError, SidecarRequestError } from "../errors.ts";
 import { log } from "../log.ts";
-import type { CancelReason, SidecarConnection } from "./connection.ts";
+import type { CancelReason } from "./connection.ts";
 import type { Hello, SidecarEvent } from "./protocol.ts";
 import type { Sidecar, SidecarMode, SidecarSource } from "./sources.ts";
 
@@ -34,7 +34,6 @@ export interface Supervisor {
 
 interface Running {
   sidecar: Sidecar;
-  connection: SidecarConnection;
   generation: number;
   replaced?: string;
   /** Why we stopped it, when we did: reported instead of a bare "connection closed". */
@@ -89,7 +88,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     const starting = source.open(shutdown.signal).then((sidecar) => {
       const { hello } = sidecar.connection;
       log.debug(`sidecar ready (${sidecar.mode}): Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
-      const running: Running = { sidecar, connection: sidecar.connection, generation: ++generation, replaced: previousEnd };
+      const running: Running = { sidecar, generation: ++generation, replaced: previousEnd };
       previousEnd = undefined;
       latest = running;
       void sidecar.ended.then((ending) => {
@@ -127,10 +126,10 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     const interrupt = (reason: CancelReason) => {
       if (interruptedFor) return;
       interruptedFor = reason;
-      running.connection.cancel(id, reason);
+      running.sidecar.connection.cancel(id, reason);
       armGiveUp();
     };
-    const { id, result } = running.connection.request(op, args, (event) => {
+    const { id, result } = running.sidecar.connection.request(op, args, (event) => {
       if (event.kind === "started") {
         started = true;
         if (options.timeoutMs) timeoutTimer = setTimeout(() => interrupt("timeout"), options.timeoutMs);
@@ -162,7 +161,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
   };
 
   return {
-    start: async () => (await ensure()).connection.hello,
+    start: async () => (await ensure()).sidecar.connection.hello,
     mode: () => latest?.sidecar.mode,
     call,
     async closeSession(session) {
@@ -174,7 +173,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
       shutdown.abort();
       const running = await current?.catch(() => undefined);
       if (!running) return;
-      running.connection.close();
+      running.sidecar.connection.close();
       running.sidecar.stop("SIGTERM");
       const ended = await Promise.race([running.sidecar.ended.then(() => true), Bun.sleep(500).then(() => false)]);
       if (!ended) running.sidecar.stop("SIGKILL");
