@@ -8,6 +8,7 @@ import { ConfigError, SidecarStartError } from "./errors.ts";
 import { log, setDebug } from "./log.ts";
 import { choosePython } from "./project/python.ts";
 import { locateProject } from "./project/settings.ts";
+import { createDjangoService } from "./django/service.ts";
 import { createServer } from "./server.ts";
 import type { Hello } from "./sidecar/protocol.ts";
 import { lookUpDevServer } from "./sidecar/devserver.ts";
@@ -143,12 +144,12 @@ async function serve(args: CliArgs): Promise<void> {
   // Start Python now, so django.setup() overlaps with the client's handshake.
   watchStartup(supervisor.start(), exit);
 
-  const context: ServerContext = { supervisor, sessionKey: (id) => `${client}/${id ?? "stdio"}`, activity: createActivity() };
+  const context: ServerContext = { django: createDjangoService(supervisor, client), activity: createActivity() };
   if (http) {
     const served = serveHttp({
       ...http,
       createServer: () => createServer(context),
-      onSessionClosed: (id) => void supervisor.closeSession(context.sessionKey(id)),
+      onSessionClosed: (id) => void context.django.shell.close(id),
       isBusy: context.activity.busy,
     });
     cleanups.push(served.stop);

@@ -1,11 +1,10 @@
 import type { Activity } from "./activity.ts";
-import type { Supervisor } from "./sidecar/supervisor.ts";
+import type { DjangoService } from "./django/service.ts";
 
 /** What every MCP server instance (one per transport connection) shares. */
 export interface ServerContext {
-  supervisor: Supervisor;
-  /** The shell namespace for an MCP session: one per HTTP session, one for stdio. */
-  sessionKey(mcpSessionId: string | undefined): string;
+  /** The project, through the sidecar (or a fake, in the in-process tests). */
+  django: DjangoService;
   /** Tool calls running per MCP session. */
   activity: Activity;
 }

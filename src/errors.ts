@@ -20,28 +20,57 @@ export class SidecarStartError extends Error {
   }
 }
 
-/** The sidecar went away while a request was pending; its session state is gone. */
+/** The sidecar went away while a request was running or waiting: whatever it held is gone. */
 export class SidecarLostError extends Error {
   override name = "SidecarLostError";
 }
 
-/** The sidecar answered a request with an error of its own (not an exception in user code). */
-export class SidecarRequestError extends Error {
-  override name = "SidecarRequestError";
+/** The client cancelled the call before the sidecar could take it. */
+export class CallCancelledError extends Error {
+  override name = "CallCancelledError";
+}
+
+/** The server is stopping: no new call is started. */
+export class ShuttingDownError extends Error {
+  override name = "ShuttingDownError";
+}
+
+/** The caller named something that does not exist (an app, a model, a package…). */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+/** The caller's input is malformed in a way the schema could not catch (a slug with a "/", say). */
+export class InvalidArgumentError extends Error {
+  override name = "InvalidArgumentError";
+}
+
+/**
+ * The project's Python failed: Django could not be set up (`setup_failed`), or an operation
+ * raised (`failed`), with the Python traceback.
+ */
+export class ProjectError extends Error {
+  override name = "ProjectError";
   constructor(
-    readonly type: string,
+    readonly kind: "setup_failed" | "failed",
     message: string,
-    readonly traceback: string[] = [],
+    readonly excType: string | undefined,
+    readonly traceback: readonly string[] = [],
   ) {
     super(message);
   }
 
-  /** For a tool error the user can act on: what failed, the message, the Python traceback. */
+  /** For a message the user can act on: what failed, the message, the Python traceback. */
   describe(failing: string): string {
-    const what = this.type === "DjangoSetupError" ? "Django could not be set up for this project" : `${failing} (${this.type})`;
+    const what = this.kind === "setup_failed" ? "Django could not be set up for this project" : `${failing} (${this.excType ?? "error"})`;
     const trace = this.traceback.length ? `\nTraceback (most recent call last):\n${this.traceback.join("\n")}` : "";
     return `${what}: ${this.message}${trace}`;
   }
+}
+
+/** The two sides disagree (an unknown op, arguments or a result off the contract): a bug of ours, never the user's. */
+export class SidecarProtocolError extends Error {
+  override name = "SidecarProtocolError";
 }
 
 /** A djangopackages.org request got no answer: connection failure or timeout. Worth retrying later. */

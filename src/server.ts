@@ -1,9 +1,9 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerContext } from "./context.ts";
 import { INSTRUCTIONS } from "./instructions.ts";
+import { createResourceRegistry } from "./mcp/resources.ts";
 import { registerDjangoResources } from "./resources/django.ts";
 import { registerDjangoPackagesResources } from "./resources/djangopackages.ts";
-import { createResourceRegistry } from "./resources/registry.ts";
 import { registerListRoutesTool } from "./tools/list_routes.ts";
 import { registerReadResourceTool } from "./tools/read_resource.ts";
 import { registerSearchDjangoPackagesTool } from "./tools/search_djangopackages.ts";
@@ -21,5 +21,6 @@ export function createServer(context: ServerContext): McpServer {
   registerSearchDjangoPackagesTool(server);
   // Last: it reads, and lists in its description, every resource registered before it.
   registerReadResourceTool(server, resources);
+  resources.serveReads();
   return server;
 }

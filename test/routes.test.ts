@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { ListRoutesResult, Route } from "../src/tools/list_routes.ts";
+import type { Route, RouteList as ListRoutesResult } from "../src/contract/payloads.ts";
 import { connect, textOf, type Connected } from "./support/client.ts";
 import { EXAMPLE } from "./support/paths.ts";
 

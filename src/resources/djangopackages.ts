@@ -1,7 +1,8 @@
 /** The djangopackages.org:// resources: packages, comparison grids and categories from Django Packages. */
 import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
-import { NetworkError, UpstreamError } from "../errors.ts";
+import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { InvalidArgumentError, NotFoundError, UpstreamError } from "../errors.ts";
+import { JSON_MIME, jsonContents, type ResourceRegistry } from "../mcp/resources.ts";
 import {
   cachedOnly,
   getCategory,
@@ -15,12 +16,6 @@ import {
 } from "../packages/client.ts";
 import { categoryDetail, categoryList, gridDetail, gridSummaries, packageDetail, slugsFromUrls } from "../packages/normalize.ts";
 import { SLUG_PATTERN } from "../packages/schemas.ts";
-import { JSON_MIME, jsonContents } from "./json.ts";
-import type { ResourceRegistry } from "./registry.ts";
-
-/** MCP's code for "resource not found" (the SDK has no constant for it). */
-const RESOURCE_NOT_FOUND = -32002;
-
 type Variables = Record<string, string | string[]>;
 
 
@@ -34,53 +29,48 @@ function slugOf(uri: URL, variables: Variables): string {
   const raw = variables.slug;
   const slug = (Array.isArray(raw) ? raw[0] : raw) ?? "";
   if (!SLUG_PATTERN.test(slug)) {
-    throw new McpError(ErrorCode.InvalidParams, `${uri.href}: "${slug}" is not a slug (letters, digits, "-" and "_" only)`);
+    throw new InvalidArgumentError(`${uri.href}: "${slug}" is not a slug (letters, digits, "-" and "_" only)`);
   }
   return slug;
 }
 
-/** Upstream failures as MCP errors that name what was asked for and why it failed. */
-async function fetching<T>(uri: URL, what: string, fetch: () => Promise<Fetched<T>>): Promise<Fetched<T>> {
+/** A page djangopackages.org does not have is a resource we do not have. */
+async function fetching<T>(what: string, fetch: () => Promise<Fetched<T>>): Promise<Fetched<T>> {
   try {
     return await fetch();
   } catch (error) {
-    if (error instanceof UpstreamError && error.status === 404) {
-      throw new McpError(RESOURCE_NOT_FOUND, `Django Packages has no ${what} (${error.message})`);
-    }
-    if (error instanceof NetworkError || error instanceof UpstreamError) {
-      throw new McpError(ErrorCode.InternalError, `Could not read ${uri.href} and nothing usable is cached: ${error.message}`);
-    }
+    if (error instanceof UpstreamError && error.status === 404) throw new NotFoundError(`Django Packages has no ${what} (${error.message})`);
     throw error;
   }
 }
 
 async function readPackage(uri: URL, variables: Variables): Promise<ReadResourceResult> {
   const slug = slugOf(uri, variables);
-  const fetched = await fetching(uri, `package "${slug}"`, () => getPackage(slug));
+  const fetched = await fetching(`package "${slug}"`, () => getPackage(slug));
   return jsonContents(uri, withFreshness(packageDetail(fetched.data, slug), fetched));
 }
 
 async function readGrids(uri: URL): Promise<ReadResourceResult> {
-  const fetched = await fetching(uri, "grid list", () => listGrids());
+  const fetched = await fetching("grid list", () => listGrids());
   const results = gridSummaries(fetched.data);
   return jsonContents(uri, withFreshness({ count: results.length, results }, fetched));
 }
 
 async function readGrid(uri: URL, variables: Variables): Promise<ReadResourceResult> {
   const slug = slugOf(uri, variables);
-  const fetched = await fetching(uri, `grid "${slug}"`, () => getGrid(slug));
+  const fetched = await fetching(`grid "${slug}"`, () => getGrid(slug));
   return jsonContents(uri, withFreshness(gridDetail(fetched.data, slug), fetched));
 }
 
 async function readCategories(uri: URL): Promise<ReadResourceResult> {
-  const fetched = await fetching(uri, "category list", () => listCategories());
+  const fetched = await fetching("category list", () => listCategories());
   const results = categoryList(fetched.data);
   return jsonContents(uri, withFreshness({ count: results.length, results }, fetched));
 }
 
 async function readCategory(uri: URL, variables: Variables): Promise<ReadResourceResult> {
   const slug = slugOf(uri, variables);
-  const fetched = await fetching(uri, `category "${slug}"`, () => getCategory(slug));
+  const fetched = await fetching(`category "${slug}"`, () => getCategory(slug));
   return jsonContents(uri, withFreshness(categoryDetail(fetched.data, slug), fetched));
 }
 

@@ -1,10 +1,9 @@
 import { createConnection, type Socket } from "node:net";
-import { FrameError, SidecarLostError, SidecarRequestError, SidecarStartError } from "../errors.ts";
+import { type CancelReason, PROTOCOL_VERSION } from "../contract/constants.ts";
+import { FrameError, NotFoundError, ProjectError, SidecarLostError, SidecarProtocolError, SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
 import { createFrameDecoder, encodeFrame } from "./framing.ts";
-import { helloSchema, incomingSchema, PROTOCOL_VERSION, type Hello, type SidecarEvent } from "./protocol.ts";
-
-export type CancelReason = "timeout" | "cancelled";
+import { type Hello, helloSchema, incomingSchema, type SidecarEvent, type WireError } from "./protocol.ts";
 
 export interface PendingRequest {
   id: string;
@@ -24,6 +23,19 @@ interface Waiter {
   resolve(result: Record<string, unknown>): void;
   reject(error: Error): void;
   onEvent?: (event: SidecarEvent) => void;
+}
+
+/** A failed request as the domain error its kind stands for. */
+function errorFromWire({ kind, message, exc_type, traceback }: WireError): Error {
+  switch (kind) {
+    case "not_found":
+      return new NotFoundError(message);
+    case "setup_failed":
+    case "failed":
+      return new ProjectError(kind, message, exc_type ?? undefined, traceback);
+    default:
+      return new SidecarProtocolError(`the sidecar refused the request (${kind}): ${message}`);
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,7 +102,7 @@ export async function connectSidecar(
     if (incoming.type === "ev") return waiter.onEvent?.(incoming);
     waiters.delete(incoming.id);
     if (incoming.ok) waiter.resolve(incoming.result);
-    else waiter.reject(new SidecarRequestError(incoming.error.type, incoming.error.message, incoming.error.traceback));
+    else waiter.reject(errorFromWire(incoming.error));
   };
 
   const feed = createFrameDecoder(dispatch);

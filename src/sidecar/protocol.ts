@@ -1,14 +1,7 @@
+/** The messages on the sidecar socket (framing in framing.ts, operations in ../contract/). */
 import { z } from "zod";
-
-/** Bumped on any incompatible change; both sides check it in the hello exchange. */
-export const PROTOCOL_VERSION = 1;
-
-/** An exception as the sidecar describes it (user code's, or Django setup's). */
-export const exceptionSchema = z.object({
-  exc_type: z.string(),
-  message: z.string(),
-  traceback: z.array(z.string()),
-});
+import { ERROR_KINDS, EVENT_KINDS, MODES } from "../contract/constants.ts";
+import { exceptionSchema } from "../contract/payloads.ts";
 
 export const helloSchema = z.object({
   type: z.literal("hello"),
@@ -16,6 +9,7 @@ export const helloSchema = z.object({
   error: z.string().optional(),
   codec: z.string().optional(),
   pid: z.number().optional(),
+  mode: z.enum(MODES).optional(),
   python: z.object({ executable: z.string(), version: z.string() }).loose().optional(),
   settings_module: z.string().nullish(),
   django: z.string().nullish(),
@@ -23,22 +17,20 @@ export const helloSchema = z.object({
 });
 export type Hello = z.infer<typeof helloSchema>;
 
-export const responseSchema = z.discriminatedUnion("ok", [
+export const wireErrorSchema = z.object({
+  kind: z.enum(ERROR_KINDS),
+  message: z.string(),
+  exc_type: z.string().nullish(),
+  traceback: z.array(z.string()).default([]),
+});
+export type WireError = z.infer<typeof wireErrorSchema>;
+
+const responseSchema = z.discriminatedUnion("ok", [
   z.object({ type: z.literal("res"), id: z.string(), ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
-  z.object({
-    type: z.literal("res"),
-    id: z.string(),
-    ok: z.literal(false),
-    error: z.object({ type: z.string(), message: z.string(), traceback: z.array(z.string()).optional() }).loose(),
-  }),
+  z.object({ type: z.literal("res"), id: z.string(), ok: z.literal(false), error: wireErrorSchema }),
 ]);
 
-export const eventSchema = z.object({
-  type: z.literal("ev"),
-  id: z.string(),
-  kind: z.string(),
-  data: z.unknown(),
-});
+export const eventSchema = z.object({ type: z.literal("ev"), id: z.string(), kind: z.enum(EVENT_KINDS), data: z.unknown() });
 export type SidecarEvent = z.infer<typeof eventSchema>;
 
 export const incomingSchema = z.union([responseSchema, eventSchema]);

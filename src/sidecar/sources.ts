@@ -1,3 +1,4 @@
+import type { SidecarMode } from "../contract/constants.ts";
 import { randomBytes } from "node:crypto";
 import { SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -12,7 +13,6 @@ const ATTACH_TIMEOUT_MS = 5_000;
 /** How often, at most, a spawned sidecar checks whether a dev server has come (back). */
 const DEV_SERVER_CHECK_MS = 1_000;
 
-export type SidecarMode = "spawned" | "attached" | "command";
 
 /** One live sidecar, however it was reached. */
 export interface Sidecar {

@@ -1,8 +1,9 @@
-import { SidecarLostError, SidecarRequestError } from "../errors.ts";
+import type { CancelReason, SidecarMode } from "../contract/constants.ts";
+import { OPS, type OpArgs, type OpName, type OpResult } from "../contract/ops.ts";
+import { CallCancelledError, ProjectError, ShuttingDownError, SidecarLostError, SidecarProtocolError } from "../errors.ts";
 import { log } from "../log.ts";
-import type { CancelReason } from "./connection.ts";
 import type { Hello, SidecarEvent } from "./protocol.ts";
-import type { Sidecar, SidecarMode, SidecarSource } from "./sources.ts";
+import type { Sidecar, SidecarSource } from "./sources.ts";
 
 /** After an interrupt, how long the code gets to stop before its sidecar is given up. */
 export const INTERRUPT_GRACE_MS = 2_000;
@@ -13,8 +14,8 @@ export interface CallOptions {
   onEvent?: (event: SidecarEvent) => void;
 }
 
-export interface CallOutcome {
-  result: Record<string, unknown>;
+export interface CallOutcome<T> {
+  result: T;
   /** Which sidecar answered: 1 for the first, one more for each replacement. */
   generation: number;
   /** Why the previous sidecar ended, when this one replaced it. */
@@ -26,9 +27,10 @@ export interface Supervisor {
   start(): Promise<Hello>;
   /** How the current sidecar runs, if there is one. */
   mode(): SidecarMode | undefined;
-  call(op: string, args: Record<string, unknown>, options?: CallOptions): Promise<CallOutcome>;
-  /** Frees an MCP session's shell namespace, if a sidecar is running (never starts one). */
-  closeSession(session: string): Promise<void>;
+  /** Whether a sidecar is running or starting (so `call` would not have to start one). */
+  active(): boolean;
+  /** Runs `op` in the sidecar and parses its result by the contract. */
+  call<K extends OpName>(op: K, args: OpArgs<K>, options?: CallOptions): Promise<CallOutcome<OpResult<K>>>;
   stop(): Promise<void>;
 }
 
@@ -43,9 +45,9 @@ interface Running {
 /** Rejects as soon as the client cancels: a call must not wait for a sidecar it no longer wants. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  if (signal.aborted) return Promise.reject(new SidecarLostError("the call was cancelled"));
+  if (signal.aborted) return Promise.reject(new CallCancelledError("the call was cancelled"));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new SidecarLostError("the call was cancelled before the sidecar was ready"));
+    const onAbort = () => reject(new CallCancelledError("the call was cancelled before the sidecar was ready"));
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
@@ -79,7 +81,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
   };
 
   const ensure = (): Promise<Running> => {
-    if (stopping) return Promise.reject(new SidecarLostError("the server is shutting down"));
+    if (stopping) return Promise.reject(new ShuttingDownError("the server is shutting down"));
     if (latest) {
       const reason = source.better?.(latest.sidecar);
       if (reason) retire(latest, reason);
@@ -106,7 +108,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     return starting;
   };
 
-  const call = async (op: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallOutcome> => {
+  const call = async <K extends OpName>(op: K, args: OpArgs<K>, options: CallOptions = {}): Promise<CallOutcome<OpResult<K>>> => {
     const running = await untilAborted(ensure(), options.signal);
     // The sidecar runs one request at a time and says when each starts: the timeout counts from
     // then, and only a started request can need its sidecar given up. A queued one is dropped.
@@ -129,7 +131,9 @@ export function createSupervisor(source: SidecarSource): Supervisor {
       running.sidecar.connection.cancel(id, reason);
       armGiveUp();
     };
-    const { id, result } = running.sidecar.connection.request(op, args, (event) => {
+    const wireArgs = OPS[op].args.safeParse(args);
+    if (!wireArgs.success) throw new SidecarProtocolError(`arguments for ${op} are off the contract: ${wireArgs.error.message}`);
+    const { id, result } = running.sidecar.connection.request(op, wireArgs.data, (event) => {
       if (event.kind === "started") {
         started = true;
         if (options.timeoutMs) timeoutTimer = setTimeout(() => interrupt("timeout"), options.timeoutMs);
@@ -140,17 +144,20 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     const onAbort = () => interrupt("cancelled");
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      return { result: await result, generation: running.generation, replaced: running.replaced };
+      const parsed = OPS[op].result.safeParse(await result);
+      if (!parsed.success) throw new SidecarProtocolError(`the sidecar's result for ${op} is off the contract: ${parsed.error.message}`);
+      return { result: parsed.data as OpResult<K>, generation: running.generation, replaced: running.replaced };
     } catch (error) {
-      if (error instanceof SidecarRequestError && error.type === "DjangoSetupError") {
+      if (error instanceof ProjectError && error.kind === "setup_failed") {
         // A half-set-up Django can't be set up again in the same process: the next call starts afresh.
         retire(running, "Django setup failed");
       }
       if (error instanceof SidecarLostError) {
         const ending = await Promise.race([running.sidecar.ended, Bun.sleep(1000).then(() => error.message)]);
         const why = running.stoppedBecause ?? ending;
+        if (stopping) throw new ShuttingDownError("the server is shutting down");
         const lost = running.sidecar.mode === "spawned" ? "The Python sidecar ended" : "The connection to the Django process was lost";
-        throw new SidecarLostError(`${lost} while running this call (${why}). The shell session state was lost; the next call starts afresh.`);
+        throw new SidecarLostError(`${lost} while running this call (${why})`);
       }
       throw error;
     } finally {
@@ -163,11 +170,8 @@ export function createSupervisor(source: SidecarSource): Supervisor {
   return {
     start: async () => (await ensure()).sidecar.connection.hello,
     mode: () => latest?.sidecar.mode,
+    active: () => current !== undefined,
     call,
-    async closeSession(session) {
-      if (!current) return;
-      await call("shell.reset", { session }).catch((error: Error) => log.debug(`could not free session ${session}: ${error.message}`));
-    },
     async stop() {
       stopping = true;
       shutdown.abort();

@@ -1,9 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { McpError, type CallToolResult, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { JSON_MIME } from "../resources/json.ts";
-import type { ResourceRegistry } from "../resources/registry.ts";
-import { structuredResult, toolError } from "./results.ts";
+import { JSON_MIME, type ResourceRegistry } from "../mcp/resources.ts";
+import { structuredResult, toolError, toolErrorFrom } from "../mcp/tool-results.ts";
 
 export const readResourceInput = {
   uri: z.string().describe('A resource URI, e.g. "django://models" or "django://model/auth/Group".'),
@@ -14,13 +13,6 @@ export const readResourceOutput = z.object({
   mimeType: z.string().optional(),
   content: z.unknown().describe("The resource: parsed JSON for application/json, else its text"),
 });
-export type ReadResourceToolResult = z.infer<typeof readResourceOutput>;
-
-/** McpError prefixes its message with the code, which means nothing to the model. */
-function plainMessage(error: unknown): string {
-  const message = (error as Error).message;
-  return error instanceof McpError ? message.replace(/^MCP error -?\d+: /, "") : message;
-}
 
 /**
  * For clients that can't read resources. Register it after every resource: its description
@@ -43,13 +35,12 @@ export function registerReadResourceTool(server: McpServer, registry: ResourceRe
       try {
         ({ contents } = await registry.read(uri, extra));
       } catch (error) {
-        return toolError(plainMessage(error));
+        return toolErrorFrom(error, `Reading ${uri}`);
       }
       const [item] = contents;
       if (!item) return toolError(`The resource ${uri} is empty.`);
       const content: unknown = "text" in item ? (item.mimeType === JSON_MIME ? JSON.parse(item.text) : item.text) : item.blob;
-      const result: ReadResourceToolResult = { uri: item.uri, mimeType: item.mimeType, content };
-      return structuredResult(result);
+      return structuredResult({ uri: item.uri, mimeType: item.mimeType, content });
     },
   );
 }

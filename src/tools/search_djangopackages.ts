@@ -1,10 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { NetworkError, UpstreamError } from "../errors.ts";
 import { searchOutput } from "../packages/schemas.ts";
 import { searchPackages } from "../packages/search.ts";
-import { structuredResult, toolError } from "./results.ts";
+import { structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
 
 const MAX_RESULTS_LIMIT = 50;
 /** The API returns a few dozen hits at most; a far larger offset is a mistake, not a request. */
@@ -50,11 +49,7 @@ export function registerSearchDjangoPackagesTool(server: McpServer): void {
       try {
         return structuredResult(await searchPackages({ query, maxResults: max_results, offset }));
       } catch (error) {
-        if (error instanceof NetworkError || error instanceof UpstreamError) {
-          const uncached = error instanceof NetworkError || error.transient ? " and nothing is cached for this query" : "";
-          return toolError(`Django Packages search failed${uncached}: ${error.message}`);
-        }
-        throw error;
+        return toolErrorFrom(error, "Django Packages search");
       }
     },
   );

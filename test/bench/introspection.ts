@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { ListRoutesResult } from "../../src/tools/list_routes.ts";
+import type { RouteList as ListRoutesResult } from "../../src/contract/payloads.ts";
 import { connect, textOf, type Connected } from "../support/client.ts";
 import { generateProject, type GeneratedProject } from "./generated-project.ts";
 import { median, report, type Figure } from "./stats.ts";

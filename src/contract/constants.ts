@@ -1,0 +1,27 @@
+/**
+ * The constants Bun and the sidecar share. Mirrored in py/mcp_django/sidecar/contract.py;
+ * test/contract.test.ts fails when the two sides disagree.
+ */
+
+/** Bumped on any incompatible change; both sides check it in the hello exchange. */
+export const PROTOCOL_VERSION = 2;
+
+/** What a failed request's error says went wrong, as a kind the caller can act on. */
+export const ERROR_KINDS = ["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable"] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** Events the sidecar sends about a request while it runs. */
+export const EVENT_KINDS = ["started"] as const;
+
+/** Why we ask the sidecar to interrupt a request. */
+export const CANCEL_REASONS = ["timeout", "cancelled"] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+/** How a sidecar runs: spawned by us, inside the dev server, or in `manage.py mcp`'s process. */
+export const MODES = ["spawned", "attached", "command"] as const;
+export type SidecarMode = (typeof MODES)[number];
+
+/** A shell session key is `${client}${SESSION_SEPARATOR}${mcpSession}`: a client's sessions share its prefix. */
+export const SESSION_SEPARATOR = "/";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"] as const;

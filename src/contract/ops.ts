@@ -1,0 +1,47 @@
+/**
+ * Every operation the sidecar answers: its arguments, its result and the error kinds it can
+ * raise. Mirrored by OPS in py/mcp_django/sidecar/contract.py; test/contract.test.ts fails when
+ * the two tables disagree.
+ */
+import { z } from "zod";
+import type { ErrorKind } from "./constants.ts";
+import { appDetailSchema, appSchema, executionSchema, modelSchema, projectSchema, routeFiltersSchema, routeListSchema } from "./payloads.ts";
+
+interface OpSpec<A extends z.ZodObject, R extends z.ZodObject> {
+  args: A;
+  result: R;
+  errors: readonly ErrorKind[];
+  /** Refused with `setup_failed` while Django could not be set up. */
+  needsDjango: boolean;
+}
+
+const op = <A extends z.ZodObject, R extends z.ZodObject>(spec: OpSpec<A, R>) => spec;
+
+const DJANGO_ERRORS = ["invalid_args", "setup_failed", "failed", "unsendable"] as const satisfies ErrorKind[];
+const LOOKUP_ERRORS = ["invalid_args", "not_found", "setup_failed", "failed", "unsendable"] as const satisfies ErrorKind[];
+const noArgs = z.object({});
+
+export const OPS = {
+  "shell.execute": op({
+    args: z.object({ session: z.string(), code: z.string(), timeout: z.number(), limit: z.number().int().optional() }),
+    result: executionSchema,
+    errors: DJANGO_ERRORS,
+    needsDjango: true,
+  }),
+  "shell.reset": op({ args: z.object({ session: z.string() }), result: z.object({}), errors: ["invalid_args", "failed"], needsDjango: false }),
+  "introspect.project": op({ args: noArgs, result: projectSchema, errors: DJANGO_ERRORS, needsDjango: true }),
+  "introspect.apps": op({ args: noArgs, result: z.object({ apps: z.array(appSchema) }), errors: DJANGO_ERRORS, needsDjango: true }),
+  "introspect.app": op({ args: z.object({ app_label: z.string() }), result: appDetailSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "introspect.models": op({ args: noArgs, result: z.object({ models: z.array(modelSchema) }), errors: DJANGO_ERRORS, needsDjango: true }),
+  "introspect.model": op({
+    args: z.object({ app_label: z.string(), model_name: z.string() }),
+    result: modelSchema,
+    errors: LOOKUP_ERRORS,
+    needsDjango: true,
+  }),
+  "routes.list": op({ args: routeFiltersSchema, result: routeListSchema, errors: DJANGO_ERRORS, needsDjango: true }),
+};
+
+export type OpName = keyof typeof OPS;
+export type OpArgs<K extends OpName> = z.input<(typeof OPS)[K]["args"]>;
+export type OpResult<K extends OpName> = z.output<(typeof OPS)[K]["result"]>;

@@ -1,0 +1,116 @@
+/**
+ * The payloads the sidecar builds (py/mcp_django/sidecar/introspection/, shell.py), as zod
+ * schemas: the single source of truth for the service layer's types and the tools' output
+ * schemas. Parsing keeps only the keys declared here, so nothing else (a secret, say) can slip
+ * into a resource.
+ */
+import { z } from "zod";
+import { HTTP_METHODS, MODES } from "./constants.ts";
+
+export const projectSchema = z.object({
+  python: z.object({
+    executable: z.string(),
+    version: z.string(),
+    version_info: z.array(z.union([z.number(), z.string()])),
+    platform: z.string(),
+    prefix: z.string(),
+    base_prefix: z.string(),
+    path: z.array(z.string()),
+  }),
+  django: z.object({
+    version: z.string(),
+    settings_module: z.string().nullable(),
+    base_dir: z.string().nullable(),
+    debug: z.boolean(),
+    root_urlconf: z.string().nullable(),
+    apps: z.array(z.string()),
+    auth_user_model: z.string(),
+    databases: z.record(z.string(), z.object({ engine: z.string().nullable(), name: z.string().nullable() })),
+  }),
+  mcp: z
+    .object({ mode: z.enum(MODES), pid: z.number().int() })
+    .describe("Where the shell runs: attached to the live dev server, manage.py mcp's process, or a sidecar of its own"),
+});
+export type Project = z.infer<typeof projectSchema>;
+
+export const appSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  verbose_name: z.string(),
+  path: z.string(),
+  models: z.array(z.string()).describe("Model class names"),
+});
+export type AppInfo = z.infer<typeof appSchema>;
+
+const relationSchema = z.object({
+  name: z.string().describe("The attribute on an instance: a field name, or a reverse accessor such as book_set"),
+  type: z.string(),
+  cardinality: z.enum(["many_to_one", "one_to_one", "one_to_many", "many_to_many"]),
+  reverse: z.boolean(),
+  target: z.string().nullable().describe('The related model as "app_label.ModelName"'),
+});
+
+export const modelSchema = z.object({
+  model_class: z.string(),
+  import_path: z.string(),
+  source_path: z.string().nullable(),
+  line: z.number().int().nullable(),
+  app_label: z.string(),
+  label: z.string(),
+  db_table: z.string(),
+  fields: z.record(z.string(), z.string()).describe("Concrete field name → field class name"),
+  relations: z.array(relationSchema),
+});
+export type ModelInfo = z.infer<typeof modelSchema>;
+
+export const appDetailSchema = appSchema.extend({ model_details: z.array(modelSchema) });
+export type AppDetail = z.infer<typeof appDetailSchema>;
+
+const viewSchema = z.object({
+  name: z.string().describe("Module-qualified name of the view function or class"),
+  type: z.enum(["function", "class", "method", "instance", "unknown"]),
+  source_path: z.string().nullable(),
+  line: z.number().int().nullable().describe("Line of the def or class statement"),
+  methods: z.array(z.string()).describe("HTTP methods the view accepts; empty when unknown"),
+  class_bases: z.array(z.string()).describe("Direct base classes of a class-based view"),
+  actions: z.record(z.string(), z.string()).optional().describe("DRF viewsets: HTTP method → viewset action"),
+});
+
+export const routeSchema = z.object({
+  pattern: z.string().describe("The full URL pattern, as written in path() or as re_path regex pieces without anchors"),
+  name: z.string().nullable(),
+  namespace: z.string().nullable().describe('Colon-joined, e.g. "api:v1"; reverse() with "namespace:name"'),
+  parameters: z.array(z.string()),
+  view: viewSchema,
+});
+export type Route = z.infer<typeof routeSchema>;
+
+export const routeListSchema = z.object({
+  routes: z.array(routeSchema).describe("Depth-first, in URLconf order"),
+  count: z.number().int().describe("Routes returned"),
+  total: z.number().int().describe("Routes in the project before filtering"),
+});
+export type RouteList = z.infer<typeof routeListSchema>;
+
+export const routeFiltersSchema = z.object({
+  method: z.enum(HTTP_METHODS).nullish(),
+  name: z.string().nullish(),
+  pattern: z.string().nullish(),
+});
+export type RouteFilters = z.infer<typeof routeFiltersSchema>;
+
+/** An exception as the sidecar describes it (user code's, or Django setup's). */
+export const exceptionSchema = z.object({
+  exc_type: z.string(),
+  message: z.string(),
+  traceback: z.array(z.string()),
+});
+
+/** What one run of shell code gave: an error status is an exception in the user's code, not a failure of ours. */
+export const executionSchema = z.object({
+  status: z.enum(["success", "error"]),
+  output: z.union([z.object({ value: z.string(), value_type: z.string() }), z.object({ exception: exceptionSchema }), z.object({}).strict()]),
+  stdout: z.string(),
+  stderr: z.string(),
+});
+export type Execution = z.infer<typeof executionSchema>;
