@@ -6,8 +6,10 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { cacheDir, cacheFile, cacheTtlMs, isFresh, readEntry, writeEntry } from "../src/packages/cache.ts";
 import type { SearchOutput } from "../src/packages/schemas.ts";
-import { connect, textOf, type Connected } from "./support/client.ts";
+import { connect, textOf } from "./support/client.ts";
+import { fakeDjango } from "./support/fake-django.ts";
 import { startFakeDjangoPackages, type FakeDjangoPackages } from "./support/fake-djangopackages.ts";
+import { connectInProcess, type InProcess } from "./support/in-process.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -24,15 +26,31 @@ function tempDir(): string {
 
 interface Setup {
   fake: FakeDjangoPackages;
-  server: Connected;
+  server: InProcess;
   cache: string;
 }
 
-/** A fake djangopackages.org and the real CLI pointed at it, with a cache directory of its own. */
+/** Sets environment variables for this test; the Django Packages client reads them at call time. */
+function useEnv(env: Record<string, string>): void {
+  for (const [name, value] of Object.entries(env)) {
+    const before = process.env[name];
+    process.env[name] = value;
+    cleanups.push(() => {
+      if (before === undefined) delete process.env[name];
+      else process.env[name] = before;
+    });
+  }
+}
+
+/**
+ * A fake djangopackages.org and the MCP server pointed at it, with a cache directory of its own:
+ * in process, since these tests need nothing of Django (a fake service stands in).
+ */
 async function setup(env: Record<string, string> = {}, fake = startFakeDjangoPackages()): Promise<Setup> {
   const cache = tempDir();
   cleanups.push(() => fake.stop());
-  const server = await connect({ env: { MCP_DJANGO_DJANGOPACKAGES_URL: fake.url, MCP_DJANGO_CACHE_DIR: cache, ...env } });
+  useEnv({ MCP_DJANGO_DJANGOPACKAGES_URL: fake.url, MCP_DJANGO_CACHE_DIR: cache, ...env });
+  const server = await connectInProcess(fakeDjango());
   cleanups.push(() => server.close());
   return { fake, server, cache };
 }
@@ -432,11 +450,14 @@ describe("djangopackages.org cache", () => {
     expect(JSON.parse(readFileSync(file!, "utf8"))).toMatchObject({ url: `${fake.url}categories/apps/` });
   });
 
+  // Two real CLI processes: the one test here of the real server, and of writers in two processes.
   test("two servers sharing a cache directory both get complete results and leave valid entries", async () => {
     const fake = startFakeDjangoPackages({ delayMs: 20 });
-    const { server: one, cache } = await setup({}, fake);
-    const two = await connect({ env: { MCP_DJANGO_DJANGOPACKAGES_URL: fake.url, MCP_DJANGO_CACHE_DIR: cache } });
-    cleanups.push(() => two.close());
+    cleanups.push(() => fake.stop());
+    const cache = tempDir();
+    const env = { MCP_DJANGO_DJANGOPACKAGES_URL: fake.url, MCP_DJANGO_CACHE_DIR: cache };
+    const [one, two] = await Promise.all([connect({ env }), connect({ env })]);
+    cleanups.push(() => one.close(), () => two.close());
     const [a, b] = await Promise.all([
       searchOk(one.client, { query: "django", max_results: 10 }),
       searchOk(two.client, { query: "django", max_results: 10 }),
