@@ -2,7 +2,7 @@
  * The contract between Bun and the sidecar is written once on each side (src/contract/,
  * py/mcp_django/sidecar/contract.py): this test fails when the two disagree.
  */
-import { describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import type { z } from "zod";
 import * as constants from "../src/contract/constants.ts";
 import { OPS } from "../src/contract/ops.ts";
@@ -64,8 +64,11 @@ function pythonContract(): ContractDescription {
 }
 
 describe("the contract between Bun and the sidecar", () => {
-  const python = pythonContract();
   const typescript = typescriptContract();
+  let python: ContractDescription;
+  beforeAll(() => {
+    python = pythonContract();
+  });
 
   test("both sides know the same operations", () => {
     expect(sorted(Object.keys(python.ops))).toEqual(sorted(Object.keys(typescript.ops)));

@@ -73,7 +73,7 @@ async function openWhenListening(path: string, gaveUp: () => string | undefined)
 export interface Credentials {
   /** The secret the sidecar was given (spawned) or published (dev server, manage.py mcp). */
   secret: string;
-  /** This MCP server's id: the sidecar frees the shell sessions named after it when we go. */
+  /** This MCP server's id: the sidecar frees what it holds for us when we go. */
   client: string;
 }
 

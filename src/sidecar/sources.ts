@@ -109,7 +109,7 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
   const attach = async (registration: Registration) => {
     try {
       const sidecar = await connectTo("attached", registration.socket, registration.secret, client, "the dev server went away (stopped or reloading)");
-      log.info(`attached to the dev server (pid ${registration.pid}, Django ${registration.django}): the shell sees the live process`);
+      log.info(`attached to the dev server (pid ${registration.pid}, Django ${registration.django}): calls run in the live process`);
       return sidecar;
     } catch (error) {
       refused.add(identity(registration));
@@ -136,7 +136,7 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
       lastCheck = Date.now();
       const found = lookUpDevServer(projectRoot);
       if (found.state !== "listening" || refused.has(identity(found.registration))) return undefined;
-      return "a dev server is listening now, so the shell moves into it";
+      return "a dev server is listening now, so calls move into it";
     },
   };
 }
