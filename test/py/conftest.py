@@ -6,6 +6,7 @@ spawned sidecar has them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -34,12 +35,18 @@ def context() -> Context:
     return Context("spawned", Setup(django.get_version(), None))
 
 
-@pytest.fixture
-def capturing_streams(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The sidecar's capturing sys.stdout/sys.stderr, put back after the test."""
-    monkeypatch.setattr(sys, "stdout", sys.stdout)
-    monkeypatch.setattr(sys, "stderr", sys.stderr)
+@contextlib.contextmanager
+def sidecar_streams() -> Iterator[None]:
+    """The sidecar's capturing sys.stdout/sys.stderr, for a block of a test.
+
+    Not a fixture: pytest puts its own streams back as each phase of a test starts.
+    """
+    saved = sys.stdout, sys.stderr
     capture.install()
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 @pytest.fixture

@@ -21,14 +21,23 @@ def test_json_lists_every_op_with_its_argument_keys_result_keys_errors_and_needs
     }
     assert ops[contract.SHELL_RESET]["needs_django"] is False
     assert ops[contract.ROUTES_LIST]["args"] == {"required": [], "optional": ["method", "name", "pattern"]}
-    assert ops[contract.INTROSPECT_MODEL]["errors"] == sorted(["invalid_args", "not_found", "setup_failed", "failed", "unsendable"])
+    assert ops[contract.INTROSPECT_MODEL]["errors"] == sorted(
+        ["invalid_args", "not_found", "setup_failed", "failed", "unsendable"]
+    )
     assert set(ops) == set(contract.OPS)
 
 
 def test_json_carries_the_protocol_and_the_vocabularies():
     described = contract.describe()
     assert described["protocol"] == contract.PROTOCOL_VERSION == 2
-    assert described["error_kinds"] == ["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable"]
+    assert described["error_kinds"] == [
+        "unknown_op",
+        "invalid_args",
+        "not_found",
+        "setup_failed",
+        "failed",
+        "unsendable",
+    ]
     assert described["event_kinds"] == ["started"]
     assert described["cancel_reasons"] == ["timeout", "cancelled"]
     assert described["modes"] == ["spawned", "attached", "command"]

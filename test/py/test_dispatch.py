@@ -37,7 +37,7 @@ def error_of(op: object, args: object, context: Context) -> contract.ErrorObject
 
 
 @pytest.mark.parametrize("op", sorted(contract.OPS))
-def test_result_has_the_keys_of_the_op_result_shape(op, context, capturing_streams):
+def test_result_has_the_keys_of_the_op_result_shape(op, context):
     result = dispatch.call(op, SAMPLE_ARGS[op], context)
     assert set(result) == set(contract.OPS[op].result.__annotations__)
 
@@ -62,7 +62,12 @@ def test_unknown_argument_is_invalid_args_naming_it(context):
 
 def test_argument_of_the_wrong_type_is_invalid_args(context):
     error = error_of(contract.INTROSPECT_APP, {"app_label": 3}, context)
-    assert error == {"kind": "invalid_args", "message": "app_label must be str, not int", "exc_type": None, "traceback": []}
+    assert error == {
+        "kind": "invalid_args",
+        "message": "app_label must be str, not int",
+        "exc_type": None,
+        "traceback": [],
+    }
 
 
 def test_args_that_are_not_a_map_are_invalid_args(context):
