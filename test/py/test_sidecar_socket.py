@@ -108,7 +108,10 @@ def test_cancel_interrupts_running_code_at_once(sidecar):
     args = {"session": "test/s", "code": "import time\ntime.sleep(30)", "timeout": 0.5}
     sidecar.sendall(encode_frame({"type": "req", "id": "1", "op": "shell.execute", "args": args}))
     assert read_frame(sidecar) == {"type": "ev", "id": "1", "kind": "started", "data": None}
+    time.sleep(0.5)  # "started" comes just before the code runs: cancel once it surely runs
+    started = time.monotonic()
     sidecar.sendall(encode_frame({"type": "cancel", "id": "1", "reason": "timeout"}))
     answer = read_frame(sidecar)
     assert answer is not None
     assert answer["result"]["output"]["exception"]["exc_type"] == "TimeoutError"
+    assert time.monotonic() - started < 5
