@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from mcp_django.sidecar import codec, framing
+from mcp_django.sidecar import codec
 from mcp_django.sidecar.codec import CodecError, pure_packb, pure_unpackb, select_codec
 from mcp_django.sidecar.framing import MAX_FRAME, FrameError, encode_frame, read_frame
 
@@ -21,10 +21,12 @@ CODECS = [
     pytest.param((_C_PACKB, _C_UNPACKB), id="c", marks=_NEEDS_C),
 ]
 
+# fmt: off
 INT_BOUNDARIES = [
     0, 127, 128, 255, 256, 65535, 65536, 2**32 - 1, 2**32, 2**63 - 1, 2**64 - 1,
     -1, -32, -33, -128, -129, -32768, -32769, -2**31, -2**31 - 1, -2**63,
 ]
+# fmt: on
 
 # One value per supported kind, including the length boundaries of every sized header.
 SAMPLES = {
@@ -69,7 +71,7 @@ SAMPLES = {
     },
 }
 
-TEN_MB_STRING = ("abcdé日🐍" * (10 * 1024 * 1024 // 13 + 1))  # 13 UTF-8 bytes per repetition
+TEN_MB_STRING = "abcdé日🐍" * (10 * 1024 * 1024 // 13 + 1)  # 13 UTF-8 bytes per repetition
 
 
 @pytest.fixture(params=CODECS)
@@ -135,7 +137,7 @@ def test_pure_and_c_encoders_produce_the_same_bytes(value):
 # --- rejected input ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", [2**64, -2**63 - 1, 2**100], ids=str)
+@pytest.mark.parametrize("value", [2**64, -(2**63) - 1, 2**100], ids=str)
 def test_int_beyond_64_bits_raises_codec_error_on_pack(pair, value):
     packb, _ = pair
     with pytest.raises(CodecError):
@@ -150,11 +152,19 @@ def test_every_truncation_of_a_value_raises_codec_error(pair):
             unpackb(data[:end])
 
 
-@pytest.mark.parametrize("data", [b"\xcd\x01", b"\xcf\x00\x00\x00", b"\xcb\x3f\xe0",
-                                  b"\xdb\x00\x00\x00\x05abc", b"\xc4\x04ab",
-                                  b"\xdd\xff\xff\xff\xff", b"\xdf\xff\xff\xff\xff"],
-                         ids=["uint16", "uint64", "float64", "str32", "bin8",
-                              "array32 of 2**32-1", "map32 of 2**32-1"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xcd\x01",
+        b"\xcf\x00\x00\x00",
+        b"\xcb\x3f\xe0",
+        b"\xdb\x00\x00\x00\x05abc",
+        b"\xc4\x04ab",
+        b"\xdd\xff\xff\xff\xff",
+        b"\xdf\xff\xff\xff\xff",
+    ],
+    ids=["uint16", "uint64", "float64", "str32", "bin8", "array32 of 2**32-1", "map32 of 2**32-1"],
+)
 def test_header_promising_more_than_present_raises_codec_error(pair, data):
     _, unpackb = pair
     with pytest.raises(CodecError):
@@ -173,8 +183,7 @@ def test_trailing_bytes_after_the_value_raise_codec_error(pair):
         unpackb(packb({"a": 1}) + b"\xc0")
 
 
-@pytest.mark.parametrize("data", [b"\xc1", b"\x91\xc1", b"\x81\xa1k\xc1"],
-                         ids=["top level", "in array", "in map"])
+@pytest.mark.parametrize("data", [b"\xc1", b"\x91\xc1", b"\x81\xa1k\xc1"], ids=["top level", "in array", "in map"])
 def test_never_used_type_tag_0xc1_raises_codec_error(pair, data):
     _, unpackb = pair
     with pytest.raises(CodecError):

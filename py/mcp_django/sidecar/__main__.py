@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import threading
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -15,13 +17,27 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sys.path[:0] = [os.path.abspath(path) for path in args.pythonpath]
 
-    from .server import run_spawned
+    from . import bootstrap, server
 
     # The secret comes by environment, not argv (visible to every user in ps); user code and
     # its subprocesses don't need it.
-    run_spawned(args.socket, args.parent_pid, os.environ.pop("MCP_DJANGO_SECRET", ""))
+    sidecar = server.start("spawned", args.socket, os.environ.pop("MCP_DJANGO_SECRET", ""))
+    if args.parent_pid is not None:
+        threading.Thread(
+            target=_exit_when_orphaned, args=(args.parent_pid, args.socket), name="mcp-watchdog", daemon=True
+        ).start()
+    # Set Django up while the MCP server connects and its client says hello.
+    sidecar.serve_one_client(bootstrap.set_up_django())
     # Daemon threads may be blocked in socket calls: leave without waiting for them.
     sys.stdout.flush()
+    os._exit(0)
+
+
+def _exit_when_orphaned(parent_pid: int, socket_path: str) -> None:
+    """Leave when the MCP server is gone (it may have died before cleaning up)."""
+    while os.getppid() == parent_pid:
+        threading.Event().wait(0.5)
+    shutil.rmtree(os.path.dirname(socket_path), ignore_errors=True)
     os._exit(0)
 
 

@@ -10,15 +10,11 @@ from __future__ import annotations
 import atexit
 import os
 import secrets
-import socket
 import sys
-import threading
 import time
-from typing import Any
 
-from . import bootstrap, capture
+from . import bootstrap, server
 from .registry import paths, remove_registration, write_registration
-from .server import Channel, accept_same_user, listen, log, serve
 
 
 def project_root() -> str:
@@ -29,35 +25,16 @@ def project_root() -> str:
     return os.getcwd()
 
 
-def _accept_forever(listener: socket.socket, secret: str, info: dict[str, Any]) -> None:
-    while True:
-        try:
-            conn = accept_same_user(listener)
-        except OSError as exc:
-            log(f"stopped listening: {exc}")
-            return
-        threading.Thread(target=_serve_connection, args=(conn, secret, info), name="mcp-connection", daemon=True).start()
-
-
-def _serve_connection(conn: socket.socket, secret: str, info: dict[str, Any]) -> None:
-    try:
-        serve(Channel(conn), info, secret)
-    except Exception as exc:  # one client's broken connection must not disturb the dev server
-        log(f"connection ended: {exc}")
-    finally:
-        conn.close()
-
-
 def start(root: str | None = None) -> str:
     """Listen for MCP servers in this (already set-up) Django process; returns the socket path."""
     root = root or project_root()
     socket_path, registration_path = paths(root)
     if socket_path.exists():
         socket_path.unlink()  # left by the process the autoreloader just replaced
-    listener = listen(str(socket_path))
     secret = secrets.token_urlsafe(32)
+    sidecar = server.start("attached", str(socket_path), secret)
     pid = os.getpid()
-    info = bootstrap.already_set_up("attached")
+    setup = bootstrap.already_set_up()
     write_registration(
         registration_path,
         {
@@ -68,8 +45,8 @@ def start(root: str | None = None) -> str:
             # a reload in progress rather than a stopped server.
             "parent_pid": os.getppid() if os.environ.get("RUN_MAIN") == "true" else None,
             "project_root": os.path.realpath(root),
-            "settings_module": info["settings_module"],
-            "django": info["django"],
+            "settings_module": os.environ.get("DJANGO_SETTINGS_MODULE"),
+            "django": setup.django,
             "started": time.time(),
         },
     )
@@ -77,6 +54,5 @@ def start(root: str | None = None) -> str:
         # Under the autoreloader the files stay when this process exits for a reload: the
         # registration's parent_pid tells the MCP server to wait for the new process.
         atexit.register(remove_registration, socket_path, registration_path, pid)
-    capture.install()
-    threading.Thread(target=_accept_forever, args=(listener, secret, info), name="mcp-listener", daemon=True).start()
+    sidecar.serve_in_background(setup)
     return str(socket_path)

@@ -1,64 +1,77 @@
-"""Setting Django up in this interpreter and describing the result for the hello message."""
+"""Setting Django up in this interpreter, and the ``Context`` every request is answered in."""
 
 from __future__ import annotations
 
 import os
 import platform
 import sys
+from dataclasses import dataclass
 from typing import Any
 
-from .shell import describe_exception
+from .contract import Mode, SetupError
+from .errors import describe_exception
 
 
-# How this sidecar runs: "spawned" by the MCP server, "attached" inside a dev server, or
-# "command" in ``manage.py mcp``. Reported in django://project.
-mode = "spawned"
+@dataclass(frozen=True)
+class Setup:
+    """Django in this process: its version (None when missing) and why setting it up failed."""
+
+    django: str | None
+    error: SetupError | None
 
 
-def environment(run_mode: str) -> dict[str, Any]:
-    global mode
-    mode = run_mode
-    return {
-        "mode": run_mode,
-        "python": {
-            "executable": sys.executable,
-            "version": platform.python_version(),
-            "implementation": platform.python_implementation(),
-        },
-        "settings_module": os.environ.get("DJANGO_SETTINGS_MODULE"),
-        "pid": os.getpid(),
-    }
+@dataclass(frozen=True)
+class Context:
+    """How this sidecar runs and whether Django is usable; made once, passed to every request."""
+
+    mode: Mode
+    setup: Setup
+
+    @property
+    def django_ready(self) -> bool:
+        return self.setup.error is None
+
+    def describe(self) -> dict[str, Any]:
+        """This process as the hello message tells the MCP server."""
+        return {
+            "pid": os.getpid(),
+            "python": {
+                "executable": sys.executable,
+                "version": platform.python_version(),
+                "implementation": platform.python_implementation(),
+            },
+            "settings_module": os.environ.get("DJANGO_SETTINGS_MODULE"),
+            "django": self.setup.django,
+            "setup_error": self.setup.error,
+            "mode": self.mode,
+        }
 
 
-def already_set_up(run_mode: str) -> dict[str, Any]:
-    """The hello info of a sidecar inside a process that has set Django up itself."""
-    import django
-
-    return {**environment(run_mode), "django": django.get_version(), "setup_error": None}
-
-
-def setup_django() -> dict[str, Any]:
-    """Run ``django.setup()``; return ``{"django": version | None, "setup_error": ... | None}``.
-
-    Failures are values: the MCP server tells the client, with the project's traceback.
-    """
+def set_up_django() -> Setup:
+    """Run ``django.setup()``. A failure is a value: the MCP server tells the client, with the
+    project's traceback, and the ops that need no Django still answer."""
     try:
         import django
     except ImportError as exc:
-        return {
-            "django": None,
-            "setup_error": {
-                "kind": "django_missing",
-                "exc_type": type(exc).__name__,
-                "message": f"Django is not installed in {sys.executable}",
-                "traceback": [],
-            },
+        missing: SetupError = {
+            "kind": "django_missing",
+            "exc_type": type(exc).__name__,
+            "message": f"Django is not installed in {sys.executable}",
+            "traceback": [],
         }
+        return Setup(None, missing)
     try:
         django.setup()
     except BaseException as exc:
-        return {"django": django.get_version(), "setup_error": {"kind": "setup_failed", **describe_exception(exc)}}
-    return {"django": django.get_version(), "setup_error": None}
+        return Setup(django.get_version(), {"kind": "setup_failed", **describe_exception(exc)})
+    return Setup(django.get_version(), None)
+
+
+def already_set_up() -> Setup:
+    """In a process that has set Django up itself (a dev server, a management command)."""
+    import django
+
+    return Setup(django.get_version(), None)
 
 
 def close_old_connections() -> None:

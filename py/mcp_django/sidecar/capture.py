@@ -12,7 +12,8 @@ import contextlib
 import contextvars
 import io
 import sys
-from typing import Iterator, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
 
 class CappedBuffer:

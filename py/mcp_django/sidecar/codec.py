@@ -9,7 +9,8 @@ importable: both produce and accept the same bytes for that subset.
 from __future__ import annotations
 
 import struct
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class CodecError(ValueError):
@@ -77,18 +78,27 @@ def _pack_int(value: int) -> bytes:
     if -32 <= value < 0:
         return struct.pack(">b", value)
     if value >= 0:
-        for tag, fmt, limit in ((b"\xcc", ">B", 0xFF), (b"\xcd", ">H", 0xFFFF),
-                                (b"\xce", ">I", 0xFFFFFFFF), (b"\xcf", ">Q", 0xFFFFFFFFFFFFFFFF)):
+        for tag, fmt, limit in (
+            (b"\xcc", ">B", 0xFF),
+            (b"\xcd", ">H", 0xFFFF),
+            (b"\xce", ">I", 0xFFFFFFFF),
+            (b"\xcf", ">Q", 0xFFFFFFFFFFFFFFFF),
+        ):
             if value <= limit:
                 return tag + struct.pack(fmt, value)
     else:
-        for tag, fmt, limit in ((b"\xd0", ">b", 0x80), (b"\xd1", ">h", 0x8000),
-                                (b"\xd2", ">i", 0x80000000), (b"\xd3", ">q", 0x8000000000000000)):
+        for tag, fmt, limit in (
+            (b"\xd0", ">b", 0x80),
+            (b"\xd1", ">h", 0x8000),
+            (b"\xd2", ">i", 0x80000000),
+            (b"\xd3", ">q", 0x8000000000000000),
+        ):
             if -value <= limit:
                 return tag + struct.pack(fmt, value)
     raise CodecError(f"integer {value} does not fit in 64 bits")
 
 
+# fmt: off
 # Fixed-width types: tag -> (struct format, size).
 _FIXED = {
     0xCA: (">f", 4), 0xCB: (">d", 8),
@@ -102,6 +112,7 @@ _SIZED = {
     0xDC: ("array", ">H", 2), 0xDD: ("array", ">I", 4),
     0xDE: ("map", ">H", 2), 0xDF: ("map", ">I", 4),
 }
+# fmt: on
 
 
 def pure_unpackb(data: bytes) -> Any:
@@ -122,7 +133,7 @@ def pure_unpackb(data: bytes) -> Any:
 def _take(view: memoryview, pos: int, size: int) -> memoryview:
     if pos + size > len(view):
         raise CodecError("truncated MessagePack value")
-    return view[pos:pos + size]
+    return view[pos : pos + size]
 
 
 def _unpack(view: memoryview, pos: int) -> tuple[Any, int]:
@@ -175,7 +186,7 @@ def _sized(kind: str, view: memoryview, pos: int, length: int) -> tuple[Any, int
 
 def _c_codec() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]] | None:
     try:
-        import msgpack  # type: ignore[import-not-found]
+        import msgpack
     except ImportError:
         return None
 
@@ -183,7 +194,8 @@ def _c_codec() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]] | None:
         try:
             # surrogatepass, like the pure codec: a lone surrogate printed by user code must not
             # make the answer unsendable.
-            return msgpack.packb(obj, use_bin_type=True, unicode_errors="surrogatepass")
+            packed: bytes = msgpack.packb(obj, use_bin_type=True, unicode_errors="surrogatepass")
+            return packed
         except (OverflowError, TypeError, ValueError) as exc:  # out-of-range int, unknown type, bad str
             raise CodecError(str(exc)) from exc
 

@@ -16,7 +16,7 @@ import contextlib
 import ctypes
 import signal
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 
 class Interrupted(KeyboardInterrupt):
@@ -46,7 +46,7 @@ _EARLY_LIMIT = 1000
 
 
 def _handle_sigint(signum: int, frame: object) -> None:
-    main = threading.main_thread().ident
+    main = threading.get_ident()  # Python runs signal handlers on the main thread
     with _lock:
         reason = _pending.pop(main, None) if main in _running.values() else None
     if reason is not None:
@@ -59,7 +59,9 @@ def install_signal_handler() -> None:
 
 
 def _set_async_exc(thread_id: int, exception: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None)
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )
 
 
 @contextlib.contextmanager

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import ast
 import linecache
-import os
-import traceback
+from collections.abc import Mapping
 from typing import Any
 
 from . import capture, interrupts
+from .contract import ExceptionInfo, ShellExecuteResult
+from .errors import describe_exception
 
 SHELL_FILENAME = "<shell>"
-_SIDECAR_DIR = os.path.dirname(os.path.abspath(__file__))
+# The exception types an interrupted run reports, by interrupt reason.
 _INTERRUPT_TYPES = {"timeout": "TimeoutError", "cancelled": "CancelledError"}
-
-# An exception's message and traceback are capped too: both can be built from huge values.
-MESSAGE_LIMIT = 10_000
-TRACEBACK_LIMIT = 200
 
 _namespaces: dict[str, dict[str, Any]] = {}
 
@@ -44,9 +41,10 @@ def sessions() -> list[str]:
     return sorted(_namespaces)
 
 
-def execute(session: str, code: str, limit: int, timeout: float) -> dict[str, Any]:
+def execute(session: str, code: str, limit: int, timeout: float) -> ShellExecuteResult:
     """Run ``code``; the caller makes it interruptible (``interrupts.interruptible``)."""
     namespace = _namespace(session)
+    output: dict[str, Any]
     with capture.capturing(limit) as (stdout, stderr):
         try:
             output = _run(code, namespace, limit)
@@ -62,9 +60,11 @@ def _run(code: str, namespace: dict[str, Any], limit: int) -> dict[str, str]:
     # Tracebacks of this run show its source lines.
     linecache.cache[SHELL_FILENAME] = (len(code), None, code.splitlines(True), SHELL_FILENAME)
     tree = ast.parse(code, SHELL_FILENAME, "exec")
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr):
+        tree.body.pop()
     exec(compile(tree, SHELL_FILENAME, "exec"), namespace)
-    if last is None:
+    if not isinstance(last, ast.Expr):
         return {}
     value = eval(compile(ast.Expression(last.value), SHELL_FILENAME, "eval"), namespace)
     if value is not None:
@@ -72,7 +72,14 @@ def _run(code: str, namespace: dict[str, Any], limit: int) -> dict[str, str]:
     return {"value": capture.cap_text(repr(value), limit), "value_type": type(value).__name__}
 
 
-def _describe_interrupt(exc: interrupts.Interrupted, timeout: float) -> dict[str, Any]:
+def was_interrupted(result: Mapping[str, Any]) -> bool:
+    """Whether ``result`` is that of an ``execute()`` whose code was interrupted (timeout or cancel)."""
+    output = result.get("output")
+    exception = output.get("exception") if isinstance(output, dict) else None
+    return isinstance(exception, dict) and exception.get("exc_type") in _INTERRUPT_TYPES.values()
+
+
+def _describe_interrupt(exc: interrupts.Interrupted, timeout: float) -> ExceptionInfo:
     described = describe_exception(exc)
     described["exc_type"] = _INTERRUPT_TYPES[exc.reason]
     if exc.reason == "timeout":
@@ -84,20 +91,3 @@ def _describe_interrupt(exc: interrupts.Interrupted, timeout: float) -> dict[str
     else:
         described["message"] = "Execution was cancelled by the client. The session is kept."
     return described
-
-
-def describe_exception(exc: BaseException) -> dict[str, Any]:
-    """Type, message and traceback of ``exc``, without the sidecar's own frames."""
-    if isinstance(exc, SyntaxError):
-        lines = traceback.format_exception_only(type(exc), exc)[:-1]
-        trace = [line.rstrip("\n") for chunk in lines for line in chunk.splitlines()]
-    else:
-        trace = []
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if os.path.dirname(os.path.abspath(frame.filename)) == _SIDECAR_DIR:
-                continue
-            trace.append(f'File "{frame.filename}", line {frame.lineno}, in {frame.name}')
-            if frame.line:
-                trace.append(f"    {frame.line}")
-    message = exc.msg if isinstance(exc, SyntaxError) and exc.msg else str(exc)
-    return {"exc_type": type(exc).__name__, "message": capture.cap_text(message, MESSAGE_LIMIT), "traceback": trace[-TRACEBACK_LIMIT:]}

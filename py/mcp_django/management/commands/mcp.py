@@ -19,8 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...sidecar import bootstrap, capture, interrupts
-from ...sidecar.server import listen, serve_one_client
+from ...sidecar import bootstrap, server
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[4]  # the npm package: py/mcp_django/management/commands/
 
@@ -66,12 +65,10 @@ class Command(BaseCommand):
         if options["debug"]:
             command.append("--debug")
 
-        capture.install()
-        interrupts.install_signal_handler()
         workdir = tempfile.mkdtemp(prefix="mcp-django-")
         socket_path = os.path.join(workdir, "sidecar.sock")
-        listener = listen(socket_path)
         secret = secrets.token_urlsafe(32)
+        sidecar = server.start("command", socket_path, secret)
         command += ["--sidecar-socket", socket_path]
         env = {**os.environ, "MCP_DJANGO_SIDECAR_SECRET": secret}
         try:
@@ -90,9 +87,8 @@ class Command(BaseCommand):
                 os._exit(code)
 
         threading.Thread(target=exit_with_cli, name="mcp-cli-watch", daemon=True).start()
-        info = bootstrap.already_set_up("command")
         try:
-            serve_one_client(listener, secret, info)
+            sidecar.serve_one_client(bootstrap.already_set_up())
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
             finished.set()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig, apps
 
+from ..contract import AppResult, AppSummary
+from ..errors import NotFound
 from .models import describe_model
 
 
-def list_apps() -> list[dict[str, Any]]:
+def list_apps() -> list[AppSummary]:
     return [describe_app(app_config) for app_config in apps.get_app_configs()]
 
 
-def app_detail(app_label: str) -> dict[str, Any]:
+def app_detail(app_label: str) -> AppResult:
     """One app, with the full description of each of its models."""
     app_config = get_app_config(app_label)
     return {
@@ -22,7 +22,7 @@ def app_detail(app_label: str) -> dict[str, Any]:
     }
 
 
-def describe_app(app_config: AppConfig) -> dict[str, Any]:
+def describe_app(app_config: AppConfig) -> AppSummary:
     return {
         "name": app_config.name,
         "label": app_config.label,
@@ -33,9 +33,9 @@ def describe_app(app_config: AppConfig) -> dict[str, Any]:
 
 
 def get_app_config(app_label: str) -> AppConfig:
-    """The app with this label, or a LookupError that lists the labels there are."""
+    """The app with this label, or NotFound listing the labels there are."""
     try:
         return apps.get_app_config(app_label)
     except LookupError:
         labels = ", ".join(app_config.label for app_config in apps.get_app_configs())
-        raise LookupError(f"No installed app with label {app_label!r}. Installed app labels: {labels}.") from None
+        raise NotFound(f"No installed app with label {app_label!r}. Installed app labels: {labels}.") from None

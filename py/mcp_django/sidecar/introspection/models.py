@@ -6,26 +6,29 @@ from typing import Any
 
 from django.apps import AppConfig, apps
 from django.db import models
+from django.db.models.base import ModelBase
 from django.db.models.fields.reverse_related import ForeignObjectRel
 
+from ..contract import ModelResult
+from ..errors import NotFound
 from .source import class_line, source_file
 
 
-def list_models() -> list[dict[str, Any]]:
+def list_models() -> list[ModelResult]:
     return [describe_model(model) for model in apps.get_models()]
 
 
-def model_detail(app_config: AppConfig, model_name: str) -> dict[str, Any]:
+def model_detail(app_config: AppConfig, model_name: str) -> ModelResult:
     """One model of an app; the name is matched case-insensitively, as Django does."""
     try:
         model = app_config.get_model(model_name)
     except LookupError:
         names = ", ".join(model.__name__ for model in app_config.get_models()) or "none"
-        raise LookupError(f"App {app_config.label!r} has no model {model_name!r}. Its models: {names}.") from None
+        raise NotFound(f"App {app_config.label!r} has no model {model_name!r}. Its models: {names}.") from None
     return describe_model(model)
 
 
-def describe_model(model: type[models.Model]) -> dict[str, Any]:
+def describe_model(model: type[models.Model]) -> ModelResult:
     opts = model._meta
     path = source_file(model)
     return {
@@ -52,7 +55,7 @@ def describe_relation(field: models.Field | ForeignObjectRel) -> dict[str, Any]:
         "cardinality": _cardinality(field),
         "reverse": reverse,
         # None for a GenericForeignKey: its target is chosen per row.
-        "target": target._meta.label if isinstance(target, type) else None,
+        "target": target._meta.label if isinstance(target, ModelBase) else None,
     }
 
 

@@ -7,16 +7,12 @@ import platform
 import sys
 from typing import Any
 
-
-def describe_project() -> dict[str, Any]:
-    return {"python": describe_python(), "django": describe_django(), "mcp": describe_sidecar()}
+from ..contract import Mode, ProjectResult
 
 
-def describe_sidecar() -> dict[str, Any]:
-    """Where the shell runs: attached to the live dev server, or a process of its own."""
-    from .. import bootstrap
-
-    return {"mode": bootstrap.mode, "pid": os.getpid()}
+def describe_project(mode: Mode) -> ProjectResult:
+    # mcp: where the shell runs: attached to the live dev server, or a process of its own.
+    return {"python": describe_python(), "django": describe_django(), "mcp": {"mode": mode, "pid": os.getpid()}}
 
 
 def describe_python() -> dict[str, Any]:
@@ -52,7 +48,7 @@ def describe_django() -> dict[str, Any]:
 
 def describe_databases(databases: dict[str, dict[str, Any]]) -> dict[str, dict[str, str | None]]:
     """Engine and name only: the other keys (USER, PASSWORD, HOST, OPTIONS…) may hold secrets."""
-    described = {}
+    described: dict[str, dict[str, str | None]] = {}
     for alias, entry in databases.items():
         name = entry.get("NAME")
         described[alias] = {

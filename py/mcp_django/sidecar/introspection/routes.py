@@ -20,16 +20,15 @@ from __future__ import annotations
 import functools
 import inspect
 import types
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.views.decorators import http as http_decorators
 
+from ..contract import HTTP_METHODS, RoutesResult
 from .source import class_line, class_names, function_line, source_file
-
-# Django's View.http_method_names order; the tool's method filter takes the same names.
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
 
 # Closures of functions from this file hold the `request_method_list` the decorators check.
 _HTTP_DECORATORS_FILE = http_decorators.require_http_methods.__code__.co_filename
@@ -41,7 +40,7 @@ _MAX_LAYERS = 64
 Route = tuple[str, str | None, tuple[str, ...], URLPattern]
 
 
-def list_routes(method: str | None = None, name: str | None = None, pattern: str | None = None) -> dict[str, Any]:
+def list_routes(method: str | None = None, name: str | None = None, pattern: str | None = None) -> RoutesResult:
     """The project's routes that pass every filter given (a falsy filter is no filter)."""
     routes = []
     total = 0
@@ -78,7 +77,9 @@ def walk(
         full_pattern = prefix + pattern_text(entry.pattern)
         all_parameters = parameters + pattern_parameters(entry.pattern)
         if isinstance(entry, URLResolver):
-            yield from walk(entry.url_patterns, full_pattern, join_namespace(namespace, entry.namespace), all_parameters)
+            yield from walk(
+                entry.url_patterns, full_pattern, join_namespace(namespace, entry.namespace), all_parameters
+            )
         elif isinstance(entry, URLPattern):
             yield full_pattern, namespace, all_parameters, entry
 
@@ -132,7 +133,8 @@ def _describe_view(callback: Callable[..., Any]) -> dict[str, Any]:
         # A bound method (the admin's views): its own decorators count too.
         function_layers = _unwrap(inner.__func__)
         layers += function_layers
-        return _function_view(function_layers[-1], "method", _allowed_methods(layers) or [])
+        if inspect.isfunction(function_layers[-1]):
+            return _function_view(function_layers[-1], "method", _allowed_methods(layers) or [])
     methods = _allowed_methods(layers) or []
     if inspect.isfunction(inner):
         return _function_view(inner, "function", methods)
@@ -203,7 +205,7 @@ def _closure_values(function: object) -> dict[str, object]:
     if not inspect.isfunction(function) or not function.__closure__:
         return {}
     values = {}
-    for name, cell in zip(function.__code__.co_freevars, function.__closure__):
+    for name, cell in zip(function.__code__.co_freevars, function.__closure__, strict=True):
         try:
             values[name] = cell.cell_contents
         except ValueError:  # a cell not filled yet
@@ -244,7 +246,14 @@ def _class_view(view_class: type, methods: list[str], actions: dict[str, str] | 
 
 
 def _view(name: str, kind: str, path: str | None, line: int | None, methods: list[str]) -> dict[str, Any]:
-    return {"name": name, "type": kind, "source_path": path, "line": line, "methods": _in_order(methods), "class_bases": []}
+    return {
+        "name": name,
+        "type": kind,
+        "source_path": path,
+        "line": line,
+        "methods": _in_order(methods),
+        "class_bases": [],
+    }
 
 
 def _class_name(view_class: type) -> str:

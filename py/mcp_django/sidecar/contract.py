@@ -1,0 +1,216 @@
+"""The contract between the MCP server (Bun) and the sidecar, written once on the Python side.
+
+Protocol version, message vocabularies and, per operation, the shape of its arguments and result,
+the error kinds it can answer with and whether it needs a working Django. ``dispatch`` checks
+arguments against these shapes; ``python -m mcp_django.sidecar.contract`` prints the contract as
+JSON, which the Bun side's contract test compares with its own table.
+
+Standard library only: this is imported before Django is set up, and where Django is missing.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal, TypedDict, get_args, get_type_hints
+
+PROTOCOL_VERSION = 2
+
+# A shell session key is f"{client}{SESSION_SEPARATOR}{mcp_session}": a client's sessions are
+# dropped by that prefix when its connection ends.
+SESSION_SEPARATOR = "/"
+
+ErrorKind = Literal["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable"]
+EventKind = Literal["started"]
+CancelReason = Literal["timeout", "cancelled"]
+Mode = Literal["spawned", "attached", "command"]
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
+
+ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+CANCEL_REASONS: tuple[CancelReason, ...] = get_args(CancelReason)
+MODES: tuple[Mode, ...] = get_args(Mode)
+# Django's View.http_method_names order.
+HTTP_METHODS: tuple[HttpMethod, ...] = get_args(HttpMethod)
+
+SHELL_EXECUTE = "shell.execute"
+SHELL_RESET = "shell.reset"
+INTROSPECT_PROJECT = "introspect.project"
+INTROSPECT_APPS = "introspect.apps"
+INTROSPECT_APP = "introspect.app"
+INTROSPECT_MODELS = "introspect.models"
+INTROSPECT_MODEL = "introspect.model"
+ROUTES_LIST = "routes.list"
+
+
+# --- shapes on the wire besides operations ----------------------------------------------------
+
+
+class ExceptionInfo(TypedDict):
+    """An exception as the sidecar reports it, without its own frames in the traceback."""
+
+    exc_type: str
+    message: str
+    traceback: list[str]
+
+
+class SetupError(ExceptionInfo):
+    kind: Literal["django_missing", "setup_failed"]
+
+
+class ErrorObject(TypedDict):
+    """The ``error`` of a failed ``res``."""
+
+    kind: ErrorKind
+    message: str
+    exc_type: str | None
+    traceback: list[str]
+
+
+# --- operations: arguments and results ----------------------------------------------------------
+# Optional keys live in a ``total=False`` subclass (the standard library of Python 3.10 has no
+# NotRequired). Results keep protocol 1's payload shapes; nested payloads stay plain dicts.
+
+
+class NoArgs(TypedDict):
+    pass
+
+
+class EmptyResult(TypedDict):
+    pass
+
+
+class _ShellExecuteRequiredArgs(TypedDict):
+    session: str
+    code: str
+    timeout: float
+
+
+class ShellExecuteArgs(_ShellExecuteRequiredArgs, total=False):
+    limit: int
+
+
+class ShellExecuteResult(TypedDict):
+    status: str
+    output: dict[str, Any]
+    stdout: str
+    stderr: str
+
+
+class ShellResetArgs(TypedDict):
+    session: str
+
+
+class SidecarInfo(TypedDict):
+    mode: Mode
+    pid: int
+
+
+class ProjectResult(TypedDict):
+    python: dict[str, Any]
+    django: dict[str, Any]
+    mcp: SidecarInfo
+
+
+class AppSummary(TypedDict):
+    name: str
+    label: str
+    verbose_name: str
+    path: str
+    models: list[str]
+
+
+class AppsResult(TypedDict):
+    apps: list[AppSummary]
+
+
+class AppArgs(TypedDict):
+    app_label: str
+
+
+class ModelResult(TypedDict):
+    model_class: str
+    import_path: str
+    source_path: str | None
+    line: int | None
+    app_label: str
+    label: str
+    db_table: str
+    fields: dict[str, str]
+    relations: list[dict[str, Any]]
+
+
+class AppResult(AppSummary):
+    model_details: list[ModelResult]
+
+
+class ModelsResult(TypedDict):
+    models: list[ModelResult]
+
+
+class ModelArgs(TypedDict):
+    app_label: str
+    model_name: str
+
+
+class RoutesArgs(TypedDict, total=False):
+    method: str | None
+    name: str | None
+    pattern: str | None
+
+
+class RoutesResult(TypedDict):
+    routes: list[dict[str, Any]]
+    count: int
+    total: int
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    args: Any  # a TypedDict class; typing has no type for "any TypedDict class"
+    result: Any
+    errors: tuple[ErrorKind, ...]
+    needs_django: bool
+
+
+_DJANGO_OP_ERRORS: tuple[ErrorKind, ...] = ("invalid_args", "setup_failed", "failed", "unsendable")
+_LOOKUP_OP_ERRORS: tuple[ErrorKind, ...] = (*_DJANGO_OP_ERRORS, "not_found")
+
+# "unknown_op" can answer any request, so no op lists it.
+OPS: dict[str, OpSpec] = {
+    SHELL_EXECUTE: OpSpec(ShellExecuteArgs, ShellExecuteResult, _DJANGO_OP_ERRORS, needs_django=True),
+    SHELL_RESET: OpSpec(ShellResetArgs, EmptyResult, ("invalid_args", "failed"), needs_django=False),
+    INTROSPECT_PROJECT: OpSpec(NoArgs, ProjectResult, _DJANGO_OP_ERRORS, needs_django=True),
+    INTROSPECT_APPS: OpSpec(NoArgs, AppsResult, _DJANGO_OP_ERRORS, needs_django=True),
+    INTROSPECT_APP: OpSpec(AppArgs, AppResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    INTROSPECT_MODELS: OpSpec(NoArgs, ModelsResult, _DJANGO_OP_ERRORS, needs_django=True),
+    INTROSPECT_MODEL: OpSpec(ModelArgs, ModelResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    ROUTES_LIST: OpSpec(RoutesArgs, RoutesResult, _DJANGO_OP_ERRORS, needs_django=True),
+}
+
+
+def describe() -> dict[str, Any]:
+    """The contract as the JSON the Bun side's contract test compares with its own table."""
+    return {
+        "protocol": PROTOCOL_VERSION,
+        "error_kinds": list(ERROR_KINDS),
+        "event_kinds": list(EVENT_KINDS),
+        "cancel_reasons": list(CANCEL_REASONS),
+        "modes": list(MODES),
+        "session_separator": SESSION_SEPARATOR,
+        "http_methods": list(HTTP_METHODS),
+        "ops": {
+            name: {
+                "args": {
+                    "required": sorted(spec.args.__required_keys__),
+                    "optional": sorted(spec.args.__optional_keys__),
+                },
+                "result": sorted(get_type_hints(spec.result)),
+                "errors": sorted(spec.errors),
+                "needs_django": spec.needs_django,
+            }
+            for name, spec in OPS.items()
+        },
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(describe(), indent=2))

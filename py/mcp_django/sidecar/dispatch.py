@@ -1,0 +1,96 @@
+"""From an op name and its arguments to a result, or to the error object of the contract.
+
+``call()`` finds the op in the contract, refuses it when it needs Django and Django could not be
+set up, checks the arguments against the op's TypedDict and runs its handler. ``error_object()``
+is the one place where an exception becomes the ``error`` of a failed answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Callable, Mapping
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from . import contract
+from .bootstrap import Context
+from .contract import ErrorObject, OpSpec
+from .errors import InvalidArguments, SetupFailed, SidecarError, UnknownOperation, describe_exception
+from .ops import introspection, shell
+
+Handler = Callable[[Any, Context], Mapping[str, Any]]
+
+HANDLERS: dict[str, Handler] = {
+    contract.SHELL_EXECUTE: shell.execute,
+    contract.SHELL_RESET: shell.reset,
+    contract.INTROSPECT_PROJECT: introspection.project,
+    contract.INTROSPECT_APPS: introspection.apps,
+    contract.INTROSPECT_APP: introspection.app,
+    contract.INTROSPECT_MODELS: introspection.models,
+    contract.INTROSPECT_MODEL: introspection.model,
+    contract.ROUTES_LIST: introspection.routes,
+}
+
+
+def call(op: object, args: object, context: Context) -> Mapping[str, Any]:
+    """Run ``op``; raises a ``SidecarError`` for what the contract names, anything else as it came."""
+    spec = contract.OPS.get(op) if isinstance(op, str) else None
+    if spec is None:
+        raise UnknownOperation(f"unknown operation {op!r}")
+    if spec.needs_django and context.setup.error is not None:
+        raise SetupFailed(context.setup.error)
+    return HANDLERS[str(op)](check_args(spec, args), context)
+
+
+def error_object(exc: BaseException) -> ErrorObject:
+    if isinstance(exc, SidecarError):
+        return {"kind": exc.kind, "message": str(exc), "exc_type": exc.exc_type, "traceback": exc.traceback}
+    return {"kind": "failed", **describe_exception(exc)}
+
+
+def check_args(spec: OpSpec, args: object) -> dict[str, Any]:
+    """``args`` if it has the op's shape: its required keys, no others, each of its type."""
+    if not isinstance(args, dict):
+        raise InvalidArguments(f"args must be a map, not {type(args).__name__}")
+    types_by_key = _arg_types(spec)
+    unknown = sorted(str(key) for key in args if key not in types_by_key)
+    if unknown:
+        raise InvalidArguments(f"unknown argument(s): {', '.join(unknown)}")
+    missing = sorted(key for key in spec.args.__required_keys__ if key not in args)
+    if missing:
+        raise InvalidArguments(f"missing argument(s): {', '.join(missing)}")
+    for key, value in args.items():
+        expected = types_by_key[key]
+        if not _matches(value, expected):
+            raise InvalidArguments(f"{key} must be {_type_name(expected)}, not {type(value).__name__}")
+    return args
+
+
+@functools.cache
+def _arg_types(spec: OpSpec) -> dict[str, Any]:
+    return get_type_hints(spec.args)
+
+
+def _matches(value: object, expected: Any) -> bool:
+    """Whether ``value`` is of an argument type of the contract: str, int, float, bool, None,
+    list, dict, or a union of them (containers are not checked item by item)."""
+    origin = get_origin(expected)
+    if origin in (Union, types.UnionType):
+        return any(_matches(value, option) for option in get_args(expected))
+    expected = origin or expected
+    if expected is type(None):
+        return value is None
+    if expected is float:  # a JavaScript number with no fraction travels as a MessagePack int
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected in (str, bool, list, dict):
+        return isinstance(value, expected)
+    raise TypeError(f"the contract uses an argument type dispatch does not check: {expected!r}")
+
+
+def _type_name(expected: Any) -> str:
+    if get_origin(expected) in (Union, types.UnionType):
+        return " or ".join(_type_name(option) for option in get_args(expected))
+    expected = get_origin(expected) or expected
+    return "None" if expected is type(None) else expected.__name__

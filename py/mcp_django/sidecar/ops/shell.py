@@ -1,0 +1,24 @@
+"""``shell.execute`` and ``shell.reset``."""
+
+from __future__ import annotations
+
+from .. import shell
+from ..bootstrap import Context
+from ..contract import EmptyResult, ShellExecuteArgs, ShellExecuteResult, ShellResetArgs
+
+# Default cap for each of stdout, stderr and repr, in characters.
+DEFAULT_OUTPUT_LIMIT = 50_000
+
+
+def execute(args: ShellExecuteArgs, context: Context) -> ShellExecuteResult:
+    return shell.execute(
+        session=args["session"],
+        code=args["code"],
+        limit=args.get("limit", DEFAULT_OUTPUT_LIMIT),
+        timeout=args["timeout"],
+    )
+
+
+def reset(args: ShellResetArgs, context: Context) -> EmptyResult:
+    shell.reset(args["session"])
+    return {}

@@ -1,0 +1,117 @@
+"""End to end: the spawned sidecar, as the MCP server starts it, over its socket (protocol 2)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import EXAMPLE_ROOT, PY_ROOT
+
+from mcp_django.sidecar.framing import encode_frame, read_frame
+
+SECRET = "test-secret"
+
+
+@pytest.fixture
+def sidecar() -> Iterator[socket.socket]:
+    """A spawned sidecar (as src/sidecar/spawn.ts starts it), connected; stopped and removed after."""
+    workdir = tempfile.mkdtemp(prefix="mcp-django-test-")  # short: socket paths are limited to ~100 bytes
+    socket_path = os.path.join(workdir, "sidecar.sock")
+    env = {
+        **os.environ,
+        "MCP_DJANGO_SECRET": SECRET,
+        "DJANGO_SETTINGS_MODULE": "bookshop.settings",
+        "PYTHONPATH": str(PY_ROOT),
+    }
+    command = [sys.executable, "-X", "utf8", "-u", "-m", "mcp_django.sidecar", "--socket", socket_path]
+    process = subprocess.Popen(
+        [*command, "--parent-pid", str(os.getpid())],
+        cwd=EXAMPLE_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        deadline = time.monotonic() + 15
+        while not os.path.exists(socket_path):
+            assert process.poll() is None and time.monotonic() < deadline, "the sidecar did not listen"
+            time.sleep(0.02)
+        conn.settimeout(15)
+        conn.connect(socket_path)
+        yield conn
+    finally:
+        conn.close()
+        process.kill()
+        process.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def hello(conn: socket.socket) -> dict[str, Any]:
+    conn.sendall(encode_frame({"type": "hello", "protocol": 2, "secret": SECRET, "client": "test"}))
+    reply = read_frame(conn)
+    assert reply is not None
+    return reply
+
+
+def request(conn: socket.socket, request_id: str, op: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Send a request; return its answer after checking the "started" event came first."""
+    conn.sendall(encode_frame({"type": "req", "id": request_id, "op": op, "args": args}))
+    assert read_frame(conn) == {"type": "ev", "id": request_id, "kind": "started", "data": None}
+    answer = read_frame(conn)
+    assert answer is not None
+    return answer
+
+
+def test_sidecar_says_hello_with_protocol_2_its_mode_and_django(sidecar):
+    reply = hello(sidecar)
+    assert (reply["type"], reply["protocol"], reply["mode"]) == ("hello", 2, "spawned")
+    assert reply["setup_error"] is None
+    assert reply["settings_module"] == "bookshop.settings"
+    assert "error" not in reply
+
+
+def test_sidecar_refuses_a_hello_of_another_protocol(sidecar):
+    sidecar.sendall(encode_frame({"type": "hello", "protocol": 1, "secret": SECRET, "client": "test"}))
+    assert read_frame(sidecar) == {"type": "hello", "protocol": 2, "error": "protocol version mismatch"}
+
+
+def test_shell_execute_answers_with_the_value(sidecar):
+    hello(sidecar)
+    answer = request(sidecar, "1", "shell.execute", {"session": "test/s", "code": "6 * 7", "timeout": 5})
+    assert answer["ok"] is True
+    assert answer["result"]["output"] == {"value": "42", "value_type": "int"}
+
+
+def test_missing_app_answers_a_not_found_error_object(sidecar):
+    hello(sidecar)
+    answer = request(sidecar, "1", "introspect.app", {"app_label": "nope"})
+    assert (answer["type"], answer["id"], answer["ok"]) == ("res", "1", False)
+    error = answer["error"]
+    assert set(error) == {"kind", "message", "exc_type", "traceback"}
+    assert error["kind"] == "not_found"
+    assert "nope" in error["message"]
+    assert (error["exc_type"], error["traceback"]) == (None, [])
+
+
+def test_cancel_interrupts_running_code_at_once(sidecar):
+    hello(sidecar)
+    args = {"session": "test/s", "code": "import time\ntime.sleep(30)", "timeout": 0.5}
+    sidecar.sendall(encode_frame({"type": "req", "id": "1", "op": "shell.execute", "args": args}))
+    assert read_frame(sidecar) == {"type": "ev", "id": "1", "kind": "started", "data": None}
+    time.sleep(0.5)  # "started" comes just before the code runs: cancel once it surely runs
+    started = time.monotonic()
+    sidecar.sendall(encode_frame({"type": "cancel", "id": "1", "reason": "timeout"}))
+    answer = read_frame(sidecar)
+    assert answer is not None
+    assert answer["result"]["output"]["exception"]["exc_type"] == "TimeoutError"
+    assert time.monotonic() - started < 5
