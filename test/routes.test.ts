@@ -497,7 +497,7 @@ describe("list_routes: a URLconf that fails to import", () => {
   test("is a tool error with the project's exception and traceback", async () => {
     const result = (await broken.client.callTool({ name: "list_routes", arguments: {} })) as CallToolResult;
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toStartWith("Introspecting the project failed (RuntimeError): the URLconf exploded");
+    expect(textOf(result)).toStartWith("Listing the routes failed (RuntimeError): the URLconf exploded");
     expect(textOf(result)).toContain(`${root}/brokensite/urls.py", line 1`);
   });
 
