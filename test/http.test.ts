@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
@@ -9,7 +7,7 @@ import { cliEnv, shell, textOf } from "./support/client.ts";
 import { authHeaders, connectHttp, startHttp, type HttpServerProcess } from "./support/http.ts";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
 import { startIdleCuttingProxy, type IdleCuttingProxy } from "./support/proxy.ts";
-import { until } from "./support/wait.ts";
+import { startMarkers, until } from "./support/wait.ts";
 
 /** Every test's processes and clients are cleaned up after it, pass or fail. */
 const defer = cleanupAfterEach();
@@ -17,12 +15,8 @@ const defer = cleanupAfterEach();
 const deferAll = cleanupAfterAll();
 
 /** Marker files the code under test creates once it has really started. */
-const markers = mkdtempSync(join(tmpdir(), "mcp-django-http-"));
-deferAll(() => rmSync(markers, { recursive: true, force: true }));
-let markerCount = 0;
-function marker(): string {
-  return join(markers, `started-${++markerCount}`);
-}
+const markers = startMarkers();
+deferAll(() => markers.dispose());
 
 for (const kind of ["http", "sse"] as const) {
   describe(`shell over ${kind === "http" ? "Streamable HTTP" : "legacy SSE"}`, () => {
@@ -322,14 +316,12 @@ describe("long calls over Streamable HTTP", () => {
 
   test("cancelling a call interrupts it and keeps the session", async () => {
     await shell(client, "before_cancel = 'kept'");
-    const started = marker();
+    const started = markers.next();
     const controller = new AbortController();
-    const call = client.callTool(
-      { name: "shell", arguments: { code: `import time\nopen(${JSON.stringify(started)}, "w").close()\ntime.sleep(1000)` } },
-      undefined,
-      { signal: controller.signal },
-    );
-    await until("the call to start", () => existsSync(started));
+    const call = client.callTool({ name: "shell", arguments: { code: `import time\n${started.touch}\ntime.sleep(1000)` } }, undefined, {
+      signal: controller.signal,
+    });
+    await until("the call to start", () => existsSync(started.path));
     controller.abort("test cancels");
     await expect(call).rejects.toThrow();
     const began = performance.now();

@@ -53,8 +53,13 @@ export async function startDevServer(runtimeDir = mkdtempSync(join(tmpdir(), "mc
     runtimeDir,
     output: () => output,
     async stop() {
-      // The autoreloader and its child: the whole process group, as Ctrl-C would.
-      process.kill(-proc.pid, "SIGINT");
+      // The autoreloader and its child: the whole process group, as Ctrl-C would. Stopping a
+      // stopped dev server again (a test's cleanup after the test stopped it) does nothing.
+      try {
+        process.kill(-proc.pid, "SIGINT");
+      } catch {
+        // The group is gone already.
+      }
       await proc.exited;
       // A dev server started again on this directory makes it anew.
       rmSync(runtimeDir, { recursive: true, force: true });

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 /**
  * Waits for a condition instead of sleeping a fixed time: polls `check` until it returns something
  * truthy and resolves to that value; fails naming `what` after `ms`. A check that throws is retried.
@@ -21,7 +25,18 @@ export async function until<T>(what: string, check: () => T | Promise<T>, ms = 1
   }
 }
 
-/** A file the code under test creates once it has really started, so a test can wait for that. */
-export function markerPath(dir: string, name: string): string {
-  return `${dir}/${name}-${process.pid}-${Math.random().toString(36).slice(2)}`;
+/**
+ * Files that code under test creates once it has really started, so a test can wait for that
+ * instead of sleeping: `next()` names a new one (as a Python string literal too), `dispose()` removes them all.
+ */
+export function startMarkers(): { next(): { path: string; touch: string }; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "mcp-django-markers-"));
+  let count = 0;
+  return {
+    next() {
+      const path = join(dir, `started-${++count}`);
+      return { path, touch: `open(${JSON.stringify(path)}, "w").close()` };
+    },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
