@@ -1,14 +1,22 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { connectSidecar } from "../src/sidecar/connection.ts";
+import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
 import { cliEnv, connect, shell, type Connected } from "./support/client.ts";
 import { startDevServer, waitFor, type DevServer } from "./support/devserver.ts";
 import { BUN, CLI, EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 import { callShell, initialize, startRaw } from "./support/raw.ts";
+import { startMarkers, until } from "./support/wait.ts";
+
+/** What a test starts is stopped after it, pass or fail; what a beforeAll starts, after the file. */
+const defer = cleanupAfterEach();
+const deferAll = cleanupAfterAll();
+const markers = startMarkers();
+deferAll(() => markers.dispose());
 
 async function projectMode(client: Client): Promise<{ mode: string; pid: number }> {
   const { contents } = await client.readResource({ uri: "django://project" });
@@ -25,11 +33,9 @@ describe("attached to a running dev server", () => {
   let server: Connected;
   beforeAll(async () => {
     devServer = await startDevServer();
+    deferAll(() => devServer.stop());
     server = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
-  });
-  afterAll(async () => {
-    await server.close();
-    await devServer.stop();
+    deferAll(() => server.close());
   });
 
   test("the shell sees state only the live process has", async () => {
@@ -49,7 +55,10 @@ describe("attached to a running dev server", () => {
   test("prints are captured, not written to the dev server's console", async () => {
     const result = await shell(server.client, "print('only for the client')");
     expect(result.stdout).toBe("only for the client\n");
-    await Bun.sleep(200);
+    // A barrier written to the console's real stdout and stderr after the print: once both show up,
+    // a print that leaked to either would have shown up before them.
+    await shell(server.client, "import sys\nfor s in (sys.__stdout__, sys.__stderr__):\n    s.write('console barrier\\n')\n    s.flush()");
+    await until("the console barrier", () => devServer.output().split("console barrier").length === 3, 5000);
     expect(devServer.output()).not.toContain("only for the client");
   });
 
@@ -88,28 +97,34 @@ describe("attached to a running dev server", () => {
 describe("two MCP servers attached to one dev server", () => {
   test("cancelling a call of one interrupts neither the other's call nor its own namespace", async () => {
     const devServer = await startDevServer();
+    defer(() => devServer.stop());
     const env = { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir };
     const [first, second] = await Promise.all([connect({ env }), connect({ env })]);
+    defer(() => first!.close());
+    defer(() => second!.close());
     await shell(first!.client, "mine = 'first'");
     await shell(second!.client, "mine = 'second'");
     // Both servers number their requests alike: the sidecar must tell them apart.
     const steady = shell(second!.client, "total = 0\nfor i in range(15_000_000):\n    total += i\nmine", { timeout_seconds: 20 });
     const controller = new AbortController();
-    const doomed = first!.client.callTool({ name: "shell", arguments: { code: "while True:\n    pass" } }, undefined, { signal: controller.signal });
-    await Bun.sleep(300);
+    const started = markers.next();
+    const doomed = first!.client.callTool({ name: "shell", arguments: { code: `${started.touch}\nwhile True:\n    pass` } }, undefined, {
+      signal: controller.signal,
+    });
+    await until("the doomed call to start", () => existsSync(started.path));
     controller.abort("stop it");
     await expect(doomed).rejects.toThrow();
     expect((await steady).output.value).toBe("'second'");
     expect((await shell(first!.client, "mine")).output.value).toBe("'first'");
-    await Promise.all([first!.close(), second!.close()]);
-    await devServer.stop();
   });
 });
 
 describe("when the dev server stops and comes back", () => {
   test("the next call falls back to a spawned sidecar with a notice, then re-attaches", async () => {
     const devServer = await startDevServer();
+    defer(() => devServer.stop());
     const server = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
+    defer(() => server.close());
     expect((await projectMode(server.client)).mode).toBe("attached");
     await shell(server.client, "x = 1");
     await devServer.stop();
@@ -120,22 +135,25 @@ describe("when the dev server stops and comes back", () => {
     expect((await projectMode(server.client)).mode).toBe("spawned");
 
     const back = await startDevServer(devServer.runtimeDir);
-    await Bun.sleep(1100); // the CLI looks for a dev server at most once a second
-    const reattached = await shell(server.client, "import os\nos.getpid()");
+    defer(() => back.stop());
+    // The CLI looks for a dev server at most once a second: calls run in the spawned sidecar until
+    // it does, and the first call after that re-attaches.
+    const reattached = await until("a call to re-attach", async () => {
+      const result = await shell(server.client, "import os\nos.getpid()");
+      return result.output.value === String(registration(back).pid) && result;
+    }, 5000);
     expect(reattached.output.value).toBe(String(registration(back).pid));
     expect(reattached.notice).toContain("dev server is listening now");
-    await server.close();
-    await back.stop();
   });
 });
 
 describe("choosing whether to attach", () => {
   test("--no-attach runs a sidecar of its own beside a dev server", async () => {
     const devServer = await startDevServer();
+    defer(() => devServer.stop());
     const server = await connect({ args: ["--no-attach"], env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
+    defer(() => server.close());
     expect((await projectMode(server.client)).mode).toBe("spawned");
-    await server.close();
-    await devServer.stop();
   });
 
   test("--attach without a dev server refuses to start, saying what to run", async () => {
@@ -146,6 +164,7 @@ describe("choosing whether to attach", () => {
       stdout: "ignore",
       stderr: "pipe",
     });
+    defer(() => proc.kill());
     expect(await proc.exited).toBe(1);
     expect(await new Response(proc.stderr).text()).toContain("runserver");
   });
@@ -155,9 +174,7 @@ describe("the dev server's socket", () => {
   let devServer: DevServer;
   beforeAll(async () => {
     devServer = await startDevServer();
-  });
-  afterAll(async () => {
-    await devServer.stop();
+    deferAll(() => devServer.stop());
   });
 
   test("refuses a client without the secret", async () => {
@@ -185,6 +202,7 @@ describe("the dev server's socket", () => {
 describe("a dev server that can't listen", () => {
   test("still starts and serves when the runtime directory isn't private", async () => {
     const shared = mkdtempSync(join(tmpdir(), "mcp-django-shared-"));
+    defer(() => rmSync(shared, { recursive: true, force: true }));
     chmodSync(shared, 0o755);
     const port = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
     const address = port.port;
@@ -195,10 +213,10 @@ describe("a dev server that can't listen", () => {
       stdout: "ignore",
       stderr: "pipe",
     });
+    defer(() => proc.kill("SIGKILL"));
     await waitFor("the dev server", () => fetch(`http://127.0.0.1:${address}/health/`).then((r) => r.ok, () => false));
     proc.kill("SIGINT");
     expect(await new Response(proc.stderr).text()).toContain("not listening for MCP clients");
-    rmSync(shared, { recursive: true, force: true });
   });
 });
 
@@ -213,10 +231,8 @@ describe("python manage.py mcp", () => {
       stderr: "pipe",
     });
     client = new Client({ name: "manage-py-tests", version: "0" });
+    deferAll(() => client.close());
     await client.connect(transport);
-  });
-  afterAll(async () => {
-    await client.close();
   });
 
   test("runs code in the command's own process", async () => {
@@ -243,6 +259,7 @@ describe("python manage.py mcp", () => {
 
   test("keeps stdout to JSON-RPC only, the settings' import-time print included", async () => {
     const raw = startRaw([], EXAMPLE, [VENV_PYTHON, "manage.py", "mcp"], { PATH: `${REPO}node_modules/.bin:${process.env.PATH}` });
+    defer(() => raw.proc.kill());
     await initialize(raw);
     await callShell(raw, 1, "import os\nos.write(1, b'fd one\\n')\nprint('printed')");
     raw.proc.stdin.end();

@@ -1,9 +1,22 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { shell, textOf } from "./support/client.ts";
+import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
+import { cliEnv, shell, textOf } from "./support/client.ts";
 import { authHeaders, connectHttp, startHttp, type HttpServerProcess } from "./support/http.ts";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
+import { startIdleCuttingProxy, type IdleCuttingProxy } from "./support/proxy.ts";
+import { startMarkers, until } from "./support/wait.ts";
+
+/** Every test's processes and clients are cleaned up after it, pass or fail. */
+const defer = cleanupAfterEach();
+/** The same for what a describe's beforeAll starts. */
+const deferAll = cleanupAfterAll();
+
+/** Marker files the code under test creates once it has really started. */
+const markers = startMarkers();
+deferAll(() => markers.dispose());
 
 for (const kind of ["http", "sse"] as const) {
   describe(`shell over ${kind === "http" ? "Streamable HTTP" : "legacy SSE"}`, () => {
@@ -11,11 +24,9 @@ for (const kind of ["http", "sse"] as const) {
     let client: Client;
     beforeAll(async () => {
       server = await startHttp(kind);
+      deferAll(() => server.stop());
       client = (await connectHttp(server)).client;
-    });
-    afterAll(async () => {
-      await client.close();
-      await server.stop();
+      deferAll(() => client.close());
     });
 
     test("reads a resource", async () => {
@@ -66,9 +77,7 @@ describe("HTTP security", () => {
   let server: HttpServerProcess;
   beforeAll(async () => {
     server = await startHttp("http");
-  });
-  afterAll(async () => {
-    await server.stop();
+    deferAll(() => server.stop());
   });
 
   const initialize = {
@@ -145,6 +154,7 @@ describe("HTTP security", () => {
 describe("HTTP start-up refusals", () => {
   async function startFails(args: string[]): Promise<string> {
     const proc = Bun.spawn([BUN, CLI, "--python", VENV_PYTHON, ...args], { cwd: EXAMPLE, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+    defer(() => proc.kill());
     expect(await proc.exited).toBe(1);
     return new Response(proc.stderr).text();
   }
@@ -182,13 +192,12 @@ for (const kind of ["http", "sse"] as const) {
     let server: HttpServerProcess;
     beforeAll(async () => {
       server = await startHttp(kind);
-    });
-    afterAll(async () => {
-      await server.stop();
+      deferAll(() => server.stop());
     });
 
     test("ten concurrent sessions each keep their own variable through 20 calls, without cross-talk", async () => {
       const clients = await Promise.all(Array.from({ length: 10 }, () => connectHttp(server)));
+      for (const { client } of clients) defer(() => client.close());
       const seen = await Promise.all(
         clients.map(async ({ client }, index) => {
           const values: string[] = [];
@@ -206,6 +215,8 @@ for (const kind of ["http", "sse"] as const) {
 
     test("reset in one session leaves another session's variables alone", async () => {
       const [first, second] = await Promise.all([connectHttp(server), connectHttp(server)]);
+      defer(() => first!.client.close());
+      defer(() => second!.client.close());
       await shell(first!.client, "kept = 'first'");
       await shell(second!.client, "kept = 'second'");
       await second!.client.callTool({ name: "shell", arguments: { action: "reset" } });
@@ -216,15 +227,16 @@ for (const kind of ["http", "sse"] as const) {
 
     test("ending a session frees its namespace in the sidecar", async () => {
       const observer = await connectHttp(server);
+      defer(() => observer.client.close());
       const leaving = await connectHttp(server);
+      defer(() => leaving.client.close());
       await shell(leaving.client, "x = 1");
       const before = await sidecarSessions(observer.client);
       await leaving.end();
-      let after = await sidecarSessions(observer.client);
-      for (let tries = 0; tries < 20 && after.length >= before.length; tries++) {
-        await Bun.sleep(100);
-        after = await sidecarSessions(observer.client);
-      }
+      const after = await until("the namespace to be freed", async () => {
+        const now = await sidecarSessions(observer.client);
+        return now.length < before.length && now;
+      }, 2000).catch(() => sidecarSessions(observer.client));
       expect(after.length).toBe(before.length - 1);
       await observer.end();
     });
@@ -233,64 +245,88 @@ for (const kind of ["http", "sse"] as const) {
 
 describe("idle sessions", () => {
   test("a session unused past MCP_DJANGO_SESSION_IDLE_SECONDS expires and frees its namespace", async () => {
-    const server = await startHttp("http", [], { MCP_DJANGO_SESSION_IDLE_SECONDS: "1" });
+    // Idle after 0.5 s, swept every 0.25 s: expired within 0.75 s of its last use.
+    const server = await startHttp("http", [], { MCP_DJANGO_SESSION_IDLE_SECONDS: "0.5" });
+    defer(() => server.stop());
     const idle = await connectHttp(server);
+    defer(() => idle.client.close());
     await shell(idle.client, "x = 1");
-    await Bun.sleep(2500);
     const observer = await connectHttp(server);
-    expect(await sidecarSessions(observer.client)).toHaveLength(1);
+    defer(() => observer.client.close());
+    // The observer keeps itself in use by asking; only the idle session can expire meanwhile.
+    const left = await until("the idle session to expire", async () => {
+      const now = await sidecarSessions(observer.client);
+      return now.length === 1 && now;
+    }, 5000).catch(() => sidecarSessions(observer.client));
+    expect(left).toHaveLength(1);
     await expect(shell(idle.client, "x")).rejects.toThrow();
     await observer.end();
-    await server.stop();
   });
 });
 
 describe("idle sessions with a call running", () => {
   test("a session whose call outlasts the idle time is not expired under it", async () => {
-    const server = await startHttp("http", [], { MCP_DJANGO_SESSION_IDLE_SECONDS: "1" });
+    // Idle after 0.5 s, swept every 0.25 s: a 1.5 s call spans several sweeps past the idle time.
+    const server = await startHttp("http", [], { MCP_DJANGO_SESSION_IDLE_SECONDS: "0.5" });
+    defer(() => server.stop());
     const busy = await connectHttp(server);
+    defer(() => busy.client.close());
     await shell(busy.client, "kept = 'yes'");
-    expect((await shell(busy.client, "import time\ntime.sleep(3)\nkept")).output.value).toBe("'yes'");
-    await busy.end();
-    await server.stop();
+    expect((await shell(busy.client, "import time\ntime.sleep(1.5)\nkept")).output.value).toBe("'yes'");
   });
 });
+
+/**
+ * Keep-alives and a proxy that cuts quiet responses, on a small scale: the server sends a comment
+ * every 0.5 s (MCP_DJANGO_KEEPALIVE_SECONDS), the proxy cuts a response quiet for 1.5 s, and the
+ * call stays quiet for 3 s. The defaults (15 s keep-alives, proxies' 60 s) scale it up.
+ */
+const KEEPALIVE = { MCP_DJANGO_KEEPALIVE_SECONDS: "0.5" };
+const PROXY_IDLE_MS = 1500;
+const QUIET_CALL = "import time\ntime.sleep(3)\n'woke up'";
+
+/** The server as a client sees it through the proxy. */
+function viaProxy(server: HttpServerProcess, proxy: IdleCuttingProxy): HttpServerProcess {
+  return { ...server, url: proxy.url };
+}
 
 describe("long calls over Streamable HTTP", () => {
   let server: HttpServerProcess;
   let client: Client;
+  let proxy: IdleCuttingProxy;
   beforeAll(async () => {
-    server = await startHttp("http");
+    server = await startHttp("http", [], KEEPALIVE);
+    deferAll(() => server.stop());
+    proxy = startIdleCuttingProxy(server.url, PROXY_IDLE_MS);
+    deferAll(() => proxy.stop());
     client = (await connectHttp(server)).client;
-  });
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
+    deferAll(() => client.close());
   });
 
-  test(
-    "a 60 s quiet call completes",
-    async () => {
-      const result = await client.callTool(
-        { name: "shell", arguments: { code: "import time\ntime.sleep(60)\n'woke up'", timeout_seconds: 90 } },
-        undefined,
-        { timeout: 120_000 },
-      );
-      expect((result.structuredContent as { output: { value: string } }).output.value).toBe("'woke up'");
-    },
-    100_000,
-  );
+  test("a quiet call completes through a proxy that cuts quiet responses: keep-alives hold it open", async () => {
+    const { client: proxied } = await connectHttp(viaProxy(server, proxy));
+    defer(() => proxied.close());
+    const comments = proxy.comments;
+    const result = await proxied.callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 });
+    expect((result.structuredContent as { output: { value: string } }).output.value).toBe("'woke up'");
+    expect(proxy.cuts).toBe(0);
+    // About one every 0.5 s of the 3 s the call was quiet.
+    expect(proxy.comments - comments).toBeGreaterThanOrEqual(3);
+  });
 
   test("cancelling a call interrupts it and keeps the session", async () => {
     await shell(client, "before_cancel = 'kept'");
+    const started = markers.next();
     const controller = new AbortController();
-    const call = client.callTool({ name: "shell", arguments: { code: "import time\ntime.sleep(1000)" } }, undefined, { signal: controller.signal });
-    await Bun.sleep(500);
+    const call = client.callTool({ name: "shell", arguments: { code: `import time\n${started.touch}\ntime.sleep(1000)` } }, undefined, {
+      signal: controller.signal,
+    });
+    await until("the call to start", () => existsSync(started.path));
     controller.abort("test cancels");
     await expect(call).rejects.toThrow();
-    const started = performance.now();
+    const began = performance.now();
     expect((await shell(client, "before_cancel")).output.value).toBe("'kept'");
-    expect(performance.now() - started).toBeLessThan(3000);
+    expect(performance.now() - began).toBeLessThan(3000);
   });
 
   test("a client that asks for progress hears that a long call is still running", async () => {
@@ -300,5 +336,54 @@ describe("long calls over Streamable HTTP", () => {
       timeout: 30_000,
     });
     expect(progress.length).toBeGreaterThan(0);
+  });
+});
+
+describe("quiet calls over legacy SSE", () => {
+  test("a quiet call completes through a proxy that cuts quiet responses: keep-alives hold the stream open", async () => {
+    const server = await startHttp("sse", [], KEEPALIVE);
+    defer(() => server.stop());
+    const proxy = startIdleCuttingProxy(server.url, PROXY_IDLE_MS);
+    defer(() => proxy.stop());
+    const { client } = await connectHttp(viaProxy(server, proxy));
+    defer(() => client.close());
+    const comments = proxy.comments;
+    const result = await client.callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 });
+    expect((result.structuredContent as { output: { value: string } }).output.value).toBe("'woke up'");
+    expect(proxy.cuts).toBe(0);
+    expect(proxy.comments - comments).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("quiet calls without keep-alives", () => {
+  test("MCP_DJANGO_KEEPALIVE_SECONDS=0 sends none, and the same proxy cuts the quiet call", async () => {
+    const server = await startHttp("http", [], { MCP_DJANGO_KEEPALIVE_SECONDS: "0" });
+    defer(() => server.stop());
+    const proxy = startIdleCuttingProxy(server.url, PROXY_IDLE_MS);
+    defer(() => proxy.stop());
+    const { client } = await connectHttp(viaProxy(server, proxy));
+    defer(() => client.close());
+    let answered = false;
+    const call = client
+      .callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 })
+      .then(() => (answered = true), () => undefined);
+    await until("the proxy to cut the quiet call", () => proxy.cuts > 0, 5000);
+    expect(answered).toBe(false);
+    expect(proxy.comments).toBe(0);
+    await client.close();
+    await call;
+  });
+
+  test("a bad MCP_DJANGO_KEEPALIVE_SECONDS refuses to start with a clear message", async () => {
+    const proc = Bun.spawn([BUN, CLI, "--python", VENV_PYTHON, "--transport", "http", "--port", "0"], {
+      cwd: EXAMPLE,
+      env: cliEnv({ MCP_DJANGO_KEEPALIVE_SECONDS: "soon" }),
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    defer(() => proc.kill());
+    expect(await proc.exited).toBe(1);
+    expect(await new Response(proc.stderr).text()).toContain("MCP_DJANGO_KEEPALIVE_SECONDS");
   });
 });

@@ -1,13 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { cleanupAfterAll } from "./support/cleanup.ts";
 import { connect, shell, type Connected } from "./support/client.ts";
+import { startMarkers, until } from "./support/wait.ts";
+
+const deferAll = cleanupAfterAll();
+const markers = startMarkers();
+deferAll(() => markers.dispose());
 
 let server: Connected;
 beforeAll(async () => {
   server = await connect();
+  deferAll(() => server.close());
   await shell(server.client, "set_before = 'kept'");
-});
-afterAll(async () => {
-  await server.close();
 });
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -63,12 +68,13 @@ describe("timeouts", () => {
 describe("cancellation", () => {
   test("cancelling the MCP request interrupts the code and keeps the namespace", async () => {
     const controller = new AbortController();
+    const started = markers.next();
     const call = server.client.callTool(
-      { name: "shell", arguments: { code: "import time\ncancelled_started = True\ntime.sleep(1000)" } },
+      { name: "shell", arguments: { code: `import time\ncancelled_started = True\n${started.touch}\ntime.sleep(1000)` } },
       undefined,
       { signal: controller.signal },
     );
-    await Bun.sleep(500);
+    await until("the call to start", () => existsSync(started.path));
     controller.abort("test cancels");
     await expect(call).rejects.toThrow();
     // The sidecar runs one call at a time: this only answers quickly if the sleep was interrupted.
@@ -81,9 +87,13 @@ describe("cancellation", () => {
 describe("calls waiting behind a running call", () => {
   test("cancelling a queued call drops it without killing the sidecar or the running call", async () => {
     const pid = (await shell(server.client, "import os\nos.getpid()")).output.value;
-    const running = shell(server.client, "import time\ntime.sleep(2.5)\n'first finished'", { timeout_seconds: 10 });
+    const started = markers.next();
+    const running = shell(server.client, `import time\n${started.touch}\ntime.sleep(1.5)\n'first finished'`, { timeout_seconds: 10 });
+    await until("the first call to start", () => existsSync(started.path));
     const controller = new AbortController();
     const queued = server.client.callTool({ name: "shell", arguments: { code: "queued_ran = True" } }, undefined, { signal: controller.signal });
+    // The one fixed wait left: for the queued request to reach the sidecar's queue, which nothing
+    // outside shows. Cancelled sooner, the server would drop it before sending it: another path.
     await Bun.sleep(200);
     controller.abort("not needed");
     await expect(queued).rejects.toThrow();

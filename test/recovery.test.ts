@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { connect, shell, type Connected } from "./support/client.ts";
+import { isAlive } from "./support/raw.ts";
+import { until } from "./support/wait.ts";
 
 let server: Connected;
 beforeEach(async () => {
@@ -43,8 +45,9 @@ describe("when the sidecar dies", () => {
   });
 
   test("SIGKILL while idle is noticed by the next call, which succeeds", async () => {
-    process.kill(await sidecarPid(), "SIGKILL");
-    await Bun.sleep(200);
+    const pid = await sidecarPid();
+    process.kill(pid, "SIGKILL");
+    await until("the sidecar to die", () => !isAlive(pid), 5000);
     const next = await shell(server.client, "3 + 3");
     expect(next.output.value).toBe("6");
     expect(next.notice).toContain("state was reset");

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { cleanupAfterEach } from "./support/cleanup.ts";
 import { cliEnv, connect, shell, textOf } from "./support/client.ts";
 import { VERSION } from "../src/version.ts";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
+import { until } from "./support/wait.ts";
+
+/** The CLI processes and clients a test starts are stopped after it, pass or fail. */
+const defer = cleanupAfterEach();
 
 let scratch: string;
 beforeAll(() => {
@@ -18,10 +23,14 @@ afterAll(() => {
 /** Runs the CLI with stdin held open, as a client would, and returns how it ended. */
 async function runUntilExit(args: string[], cwd: string, env = cliEnv()): Promise<{ code: number | null; stderr: string }> {
   const proc = Bun.spawn([BUN, CLI, ...args], { cwd, env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => proc.kill(), 15_000);
-  const code = await proc.exited;
-  clearTimeout(timer);
-  return { code, stderr: await new Response(proc.stderr).text() };
+  defer(() => proc.kill());
+  const timer = setTimeout(() => proc.kill(), 15_000); // a CLI that should have exited but hangs fails, not stalls
+  try {
+    const code = await proc.exited;
+    return { code, stderr: await new Response(proc.stderr).text() };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function errorLines(stderr: string): string[] {
@@ -39,6 +48,11 @@ function projectWithSettings(name: string, settingsSource: string): string {
   writeFileSync(join(root, "brokensite", "__init__.py"), "");
   writeFileSync(join(root, "brokensite", "settings.py"), settingsSource);
   return root;
+}
+
+/** Settings that hang in django.setup(), after creating `marker`: it exists once the hang has begun. */
+function hangingSettings(marker: string): string {
+  return `open(${JSON.stringify(marker)}, "w").close()\nimport time\ntime.sleep(60)\n`;
 }
 
 describe("start-up errors", () => {
@@ -82,8 +96,8 @@ describe("a settings module that raises on import", () => {
   test("the first call returns the project's traceback as a tool error", async () => {
     const root = projectWithSettings("raising", 'raise RuntimeError("settings exploded")\n');
     const server = await connect({ cwd: root });
+    defer(() => server.close());
     const result = (await server.client.callTool({ name: "shell", arguments: { code: "1" } })) as CallToolResult;
-    await server.close();
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("RuntimeError");
     expect(textOf(result)).toContain("settings exploded");
@@ -93,22 +107,24 @@ describe("a settings module that raises on import", () => {
   test("once the settings are fixed, the next call works without restarting the server", async () => {
     const root = projectWithSettings("fixed-later", 'raise RuntimeError("not yet")\n');
     const server = await connect({ cwd: root });
+    defer(() => server.close());
     const failed = (await server.client.callTool({ name: "shell", arguments: { code: "1" } })) as CallToolResult;
     expect(failed.isError).toBe(true);
     writeFileSync(join(root, "brokensite", "settings.py"), 'SECRET_KEY = "x"\nINSTALLED_APPS = []\n');
     const result = await shell(server.client, "from django.conf import settings\nsettings.SECRET_KEY");
-    await server.close();
     expect(result.output.value).toBe("'x'");
   });
 });
 
 describe("a project that hangs", () => {
   test("a call waiting for a sidecar that is still starting can be cancelled", async () => {
-    const root = projectWithSettings("slow-setup", "import time\ntime.sleep(60)\n");
+    const hanging = join(scratch, "slow-setup-started");
+    const root = projectWithSettings("slow-setup", hangingSettings(hanging));
     const server = await connect({ cwd: root });
+    defer(() => server.close());
     const controller = new AbortController();
     const call = server.client.callTool({ name: "shell", arguments: { code: "1" } }, undefined, { signal: controller.signal });
-    await Bun.sleep(300);
+    await until("django.setup() to hang", () => existsSync(hanging));
     controller.abort("not waiting");
     await expect(call).rejects.toThrow();
     const started = performance.now();
@@ -117,9 +133,11 @@ describe("a project that hangs", () => {
   });
 
   test("closing the client ends the server even while django.setup() hangs", async () => {
-    const root = projectWithSettings("hanging-setup", "import time\ntime.sleep(60)\n");
+    const hanging = join(scratch, "hanging-setup-started");
+    const root = projectWithSettings("hanging-setup", hangingSettings(hanging));
     const proc = Bun.spawn([BUN, CLI, "--python", VENV_PYTHON], { cwd: root, env: cliEnv(), stdin: "pipe", stdout: "ignore", stderr: "ignore" });
-    await Bun.sleep(500);
+    defer(() => proc.kill("SIGKILL"));
+    await until("django.setup() to hang", () => existsSync(hanging));
     const started = performance.now();
     proc.stdin.end();
     await proc.exited;
@@ -128,29 +146,32 @@ describe("a project that hangs", () => {
 
   test("list_routes on a URLconf that hangs at import can be cancelled, and the shell still answers", async () => {
     const root = projectWithSettings("hanging-urls", 'SECRET_KEY = "x"\nINSTALLED_APPS = []\nROOT_URLCONF = "brokensite.urls"\n');
-    writeFileSync(join(root, "brokensite", "urls.py"), "import time\ntime.sleep(1000)\nurlpatterns = []\n");
+    const importing = join(scratch, "hanging-urls-started");
+    writeFileSync(join(root, "brokensite", "urls.py"), `open(${JSON.stringify(importing)}, "w").close()\nimport time\ntime.sleep(1000)\nurlpatterns = []\n`);
     const server = await connect({ cwd: root });
+    defer(() => server.close());
     const controller = new AbortController();
     const call = server.client.callTool({ name: "list_routes", arguments: {} }, undefined, { signal: controller.signal });
-    await Bun.sleep(1000);
+    await until("the URLconf import to hang", () => existsSync(importing));
     controller.abort("taking too long");
     await expect(call).rejects.toThrow();
     const started = performance.now();
     expect((await shell(server.client, "1 + 1")).output.value).toBe("2");
     expect(performance.now() - started).toBeLessThan(3000);
-    await server.close();
   });
 });
 
 describe("--help and --version", () => {
   test("--version prints the package version", async () => {
     const proc = Bun.spawn([BUN, CLI, "--version"], { cwd: EXAMPLE, stdout: "pipe" });
+    defer(() => proc.kill());
     expect(await proc.exited).toBe(0);
     expect((await new Response(proc.stdout).text()).trim()).toBe(VERSION);
   });
 
   test("--help lists every flag", async () => {
     const proc = Bun.spawn([BUN, CLI, "--help"], { cwd: EXAMPLE, stdout: "pipe" });
+    defer(() => proc.kill());
     expect(await proc.exited).toBe(0);
     const help = await new Response(proc.stdout).text();
     for (const flag of ["--settings", "--pythonpath", "--python", "--debug", "--transport", "--host", "--port", "--path", "--attach"]) {

@@ -5,6 +5,7 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { ConfigError } from "../errors.ts";
 import { log } from "../log.ts";
 import { guardRequest, type GuardOptions } from "./guard.ts";
+import { keepAliveMs } from "./keepalive.ts";
 import { openSseSession } from "./sse.ts";
 
 export interface HttpOptions extends GuardOptions {
@@ -54,6 +55,7 @@ export function validatePath(path: string): string {
  */
 export function serveHttp(options: HttpOptions): HttpServer {
   const sessions = new Map<string, Session>();
+  const keepAlive = keepAliveMs();
 
   const forget = (id: string) => {
     if (sessions.delete(id)) {
@@ -66,6 +68,7 @@ export function serveHttp(options: HttpOptions): HttpServer {
     const server = options.createServer();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
+      keepAliveMs: keepAlive,
       onsessioninitialized: (id) => {
         sessions.set(id, { close: () => transport.close(), handle: (r) => transport.handleRequest(r), lastSeen: Date.now() });
         log.debug(`MCP session ${id} opened`);
@@ -99,7 +102,7 @@ export function serveHttp(options: HttpOptions): HttpServer {
 
   const sse = async (request: Request, url: URL): Promise<Response> => {
     if (request.method === "GET" && url.pathname === SSE_PATH) {
-      const session = openSseSession(MESSAGES_PATH);
+      const session = openSseSession(MESSAGES_PATH, keepAlive);
       const { sessionId } = session.transport;
       session.transport.onclose = () => forget(sessionId);
       sessions.set(sessionId, { close: () => session.transport.close(), handle: session.post, lastSeen: Date.now() });

@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-
-/** How often a comment line keeps the event stream alive through proxies and idle timers. */
-const KEEP_ALIVE_MS = 15_000;
+import { DEFAULT_KEEP_ALIVE_MS } from "./keepalive.ts";
 
 export interface SseSession {
   transport: Transport & { sessionId: string };
@@ -17,8 +15,9 @@ export interface SseSession {
  * The legacy HTTP+SSE transport (protocol 2024-11-05) on web-standard Request/Response: GET opens
  * an event stream whose first event names the POST endpoint; each POST carries one message.
  * The SDK's SSEServerTransport needs Node's ServerResponse, so this small one serves Bun.serve.
+ * A comment line every `keepAliveMs` (none when 0) keeps the stream alive through proxies and idle timers.
  */
-export function openSseSession(messagesPath: string): SseSession {
+export function openSseSession(messagesPath: string, keepAliveMs = DEFAULT_KEEP_ALIVE_MS): SseSession {
   const sessionId = randomUUID();
   const encoder = new TextEncoder();
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -33,7 +32,7 @@ export function openSseSession(messagesPath: string): SseSession {
     sessionId,
     async start() {
       write(`event: endpoint\ndata: ${messagesPath}?sessionId=${sessionId}\n\n`);
-      keepAlive = setInterval(() => write(": keep-alive\n\n"), KEEP_ALIVE_MS);
+      if (keepAliveMs > 0) keepAlive = setInterval(() => write(": keep-alive\n\n"), keepAliveMs);
     },
     async send(message: JSONRPCMessage) {
       if (closed) throw new Error("SSE stream is closed");

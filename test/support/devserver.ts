@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXAMPLE, VENV_PYTHON } from "./paths.ts";
+import { until } from "./wait.ts";
 
 export interface DevServer {
   proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
@@ -19,12 +20,9 @@ function freePort(): number {
   return port;
 }
 
+/** Polls `check` until it holds; fails naming `what` after `ms`. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
+  await until(what, check, ms);
 }
 
 /** The example project's real `runserver` (with the autoreloader), listening for MCP servers. */
@@ -55,8 +53,13 @@ export async function startDevServer(runtimeDir = mkdtempSync(join(tmpdir(), "mc
     runtimeDir,
     output: () => output,
     async stop() {
-      // The autoreloader and its child: the whole process group, as Ctrl-C would.
-      process.kill(-proc.pid, "SIGINT");
+      // The autoreloader and its child: the whole process group, as Ctrl-C would. Stopping a
+      // stopped dev server again (a test's cleanup after the test stopped it) does nothing.
+      try {
+        process.kill(-proc.pid, "SIGINT");
+      } catch {
+        // The group is gone already.
+      }
       await proc.exited;
       // A dev server started again on this directory makes it anew.
       rmSync(runtimeDir, { recursive: true, force: true });
