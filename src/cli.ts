@@ -1,18 +1,18 @@
 #!/usr/bin/env bun
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { defineCommand, runMain, type ArgsDef, type ParsedArgs } from "citty";
+import { type ArgsDef, defineCommand, type ParsedArgs, runMain } from "citty";
 import { createActivity } from "./activity.ts";
 import type { ServerContext } from "./context.ts";
+import { createDjangoService } from "./django/service.ts";
 import { ConfigError, SidecarStartError } from "./errors.ts";
 import { log, setDebug } from "./log.ts";
 import { choosePython } from "./project/python.ts";
 import { locateProject } from "./project/settings.ts";
-import { createDjangoService } from "./django/service.ts";
 import { createServer } from "./server.ts";
-import type { Hello } from "./sidecar/protocol.ts";
 import { lookUpDevServer } from "./sidecar/devserver.ts";
-import { commandSource, devServerSource, spawnedSource, type SidecarSource } from "./sidecar/sources.ts";
+import type { Hello } from "./sidecar/protocol.ts";
+import { commandSource, devServerSource, type SidecarSource, spawnedSource } from "./sidecar/sources.ts";
 import { createSupervisor, type Supervisor } from "./sidecar/supervisor.ts";
 import { isLoopback } from "./transports/guard.ts";
 import { serveHttp, validatePath } from "./transports/http.ts";
@@ -30,7 +30,10 @@ const cliArgs = {
   path: { type: "string", default: "/mcp", description: "Streamable HTTP endpoint path" },
   auth: { type: "boolean", default: true, description: "Require a bearer token over HTTP/SSE (--no-auth turns it off)" },
   "allow-remote": { type: "boolean", default: false, description: "Allow --host to be a non-loopback address" },
-  attach: { type: "boolean", description: "Insist on the project's running dev server (--no-attach: always start a sidecar; default: attach when one listens)" },
+  attach: {
+    type: "boolean",
+    description: "Insist on the project's running dev server (--no-attach: always start a sidecar; default: attach when one listens)",
+  },
   "sidecar-socket": { type: "string", description: "Internal: the socket of python manage.py mcp's process" },
 } as const satisfies ArgsDef;
 type CliArgs = ParsedArgs<typeof cliArgs>;

@@ -6,8 +6,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { connectSidecar } from "../src/sidecar/connection.ts";
 import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
-import { cliEnv, connect, shell, type Connected } from "./support/client.ts";
-import { startDevServer, waitFor, type DevServer } from "./support/devserver.ts";
+import { type Connected, cliEnv, connect, shell } from "./support/client.ts";
+import { type DevServer, startDevServer, waitFor } from "./support/devserver.ts";
 import { BUN, CLI, EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 import { callShell, initialize, startRaw } from "./support/raw.ts";
 import { startMarkers, until } from "./support/wait.ts";
@@ -138,10 +138,14 @@ describe("when the dev server stops and comes back", () => {
     defer(() => back.stop());
     // The CLI looks for a dev server at most once a second: calls run in the spawned sidecar until
     // it does, and the first call after that re-attaches.
-    const reattached = await until("a call to re-attach", async () => {
-      const result = await shell(server.client, "import os\nos.getpid()");
-      return result.output.value === String(registration(back).pid) && result;
-    }, 5000);
+    const reattached = await until(
+      "a call to re-attach",
+      async () => {
+        const result = await shell(server.client, "import os\nos.getpid()");
+        return result.output.value === String(registration(back).pid) && result;
+      },
+      5000,
+    );
     expect(reattached.output.value).toBe(String(registration(back).pid));
     expect(reattached.notice).toContain("dev server is listening now");
   });
@@ -214,7 +218,12 @@ describe("a dev server that can't listen", () => {
       stderr: "pipe",
     });
     defer(() => proc.kill("SIGKILL"));
-    await waitFor("the dev server", () => fetch(`http://127.0.0.1:${address}/health/`).then((r) => r.ok, () => false));
+    await waitFor("the dev server", () =>
+      fetch(`http://127.0.0.1:${address}/health/`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
     proc.kill("SIGINT");
     expect(await new Response(proc.stderr).text()).toContain("not listening for MCP clients");
   });

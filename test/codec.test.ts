@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { FrameError } from "../src/errors.ts";
-import { MAX_FRAME, createFrameDecoder, encodeFrame } from "../src/sidecar/framing.ts";
+import { createFrameDecoder, encodeFrame, MAX_FRAME } from "../src/sidecar/framing.ts";
 import { REPO, VENV_PYTHON } from "./support/paths.ts";
 
 const ECHO = `${REPO}test/py/codec_echo.py`;

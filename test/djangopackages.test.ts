@@ -3,12 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { cacheDir, cacheFile, cacheTtlMs, isFresh, readEntry, writeEntry } from "../src/packages/cache.ts";
 import type { SearchOutput } from "../src/packages/schemas.ts";
 import { connect, textOf } from "./support/client.ts";
 import { fakeDjango } from "./support/fake-django.ts";
-import { startFakeDjangoPackages, type FakeDjangoPackages } from "./support/fake-djangopackages.ts";
+import { type FakeDjangoPackages, startFakeDjangoPackages } from "./support/fake-djangopackages.ts";
 import { connectInProcess, type InProcess } from "./support/in-process.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -229,15 +229,9 @@ describe("djangopackages.org resources", () => {
     const { server } = await setup();
     const { resources } = await server.client.listResources();
     const { resourceTemplates } = await server.client.listResourceTemplates();
-    expect(resources.map((resource) => resource.uri)).toEqual(
-      expect.arrayContaining(["djangopackages.org://grids", "djangopackages.org://categories"]),
-    );
+    expect(resources.map((resource) => resource.uri)).toEqual(expect.arrayContaining(["djangopackages.org://grids", "djangopackages.org://categories"]));
     expect(resourceTemplates.map((template) => template.uriTemplate)).toEqual(
-      expect.arrayContaining([
-        "djangopackages.org://packages/{slug}",
-        "djangopackages.org://grids/{slug}",
-        "djangopackages.org://categories/{slug}",
-      ]),
+      expect.arrayContaining(["djangopackages.org://packages/{slug}", "djangopackages.org://grids/{slug}", "djangopackages.org://categories/{slug}"]),
     );
   });
 
@@ -457,11 +451,11 @@ describe("djangopackages.org cache", () => {
     const cache = tempDir();
     const env = { MCP_DJANGO_DJANGOPACKAGES_URL: fake.url, MCP_DJANGO_CACHE_DIR: cache };
     const [one, two] = await Promise.all([connect({ env }), connect({ env })]);
-    cleanups.push(() => one.close(), () => two.close());
-    const [a, b] = await Promise.all([
-      searchOk(one.client, { query: "django", max_results: 10 }),
-      searchOk(two.client, { query: "django", max_results: 10 }),
-    ]);
+    cleanups.push(
+      () => one.close(),
+      () => two.close(),
+    );
+    const [a, b] = await Promise.all([searchOk(one.client, { query: "django", max_results: 10 }), searchOk(two.client, { query: "django", max_results: 10 })]);
     expect(a).toEqual(b);
     expect(a.results.every((item) => item.id !== null)).toBe(true);
     const files = readdirSync(cache);

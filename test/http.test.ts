@@ -4,9 +4,9 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
 import { cliEnv, shell, textOf } from "./support/client.ts";
-import { authHeaders, connectHttp, startHttp, type HttpServerProcess } from "./support/http.ts";
+import { authHeaders, connectHttp, type HttpServerProcess, startHttp } from "./support/http.ts";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
-import { startIdleCuttingProxy, type IdleCuttingProxy } from "./support/proxy.ts";
+import { type IdleCuttingProxy, startIdleCuttingProxy } from "./support/proxy.ts";
 import { startMarkers, until } from "./support/wait.ts";
 
 /** Every test's processes and clients are cleaned up after it, pass or fail. */
@@ -209,7 +209,7 @@ for (const kind of ["http", "sse"] as const) {
           return values;
         }),
       );
-      seen.forEach((values, index) => expect(values).toEqual(Array.from({ length: 20 }, (_, round) => `'${index}-${round}'`)));
+      for (const [index, values] of seen.entries()) expect(values).toEqual(Array.from({ length: 20 }, (_, round) => `'${index}-${round}'`));
       await Promise.all(clients.map(({ end }) => end()));
     });
 
@@ -233,10 +233,14 @@ for (const kind of ["http", "sse"] as const) {
       await shell(leaving.client, "x = 1");
       const before = await sidecarSessions(observer.client);
       await leaving.end();
-      const after = await until("the namespace to be freed", async () => {
-        const now = await sidecarSessions(observer.client);
-        return now.length < before.length && now;
-      }, 2000).catch(() => sidecarSessions(observer.client));
+      const after = await until(
+        "the namespace to be freed",
+        async () => {
+          const now = await sidecarSessions(observer.client);
+          return now.length < before.length && now;
+        },
+        2000,
+      ).catch(() => sidecarSessions(observer.client));
       expect(after.length).toBe(before.length - 1);
       await observer.end();
     });
@@ -254,10 +258,14 @@ describe("idle sessions", () => {
     const observer = await connectHttp(server);
     defer(() => observer.client.close());
     // The observer keeps itself in use by asking; only the idle session can expire meanwhile.
-    const left = await until("the idle session to expire", async () => {
-      const now = await sidecarSessions(observer.client);
-      return now.length === 1 && now;
-    }, 5000).catch(() => sidecarSessions(observer.client));
+    const left = await until(
+      "the idle session to expire",
+      async () => {
+        const now = await sidecarSessions(observer.client);
+        return now.length === 1 && now;
+      },
+      5000,
+    ).catch(() => sidecarSessions(observer.client));
     expect(left).toHaveLength(1);
     await expect(shell(idle.client, "x")).rejects.toThrow();
     await observer.end();
@@ -364,9 +372,10 @@ describe("quiet calls without keep-alives", () => {
     const { client } = await connectHttp(viaProxy(server, proxy));
     defer(() => client.close());
     let answered = false;
-    const call = client
-      .callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 })
-      .then(() => (answered = true), () => undefined);
+    const call = client.callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 }).then(
+      () => (answered = true),
+      () => undefined,
+    );
     await until("the proxy to cut the quiet call", () => proxy.cuts > 0, 5000);
     expect(answered).toBe(false);
     expect(proxy.comments).toBe(0);

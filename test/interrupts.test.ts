@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { cleanupAfterAll } from "./support/cleanup.ts";
-import { connect, shell, type Connected } from "./support/client.ts";
+import { type Connected, connect, shell } from "./support/client.ts";
 import { startMarkers, until } from "./support/wait.ts";
 
 const deferAll = cleanupAfterAll();
@@ -23,9 +23,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 describe("timeouts", () => {
   test("interrupt a busy loop, say it timed out, and keep the output printed before", async () => {
-    const [result, elapsed] = await timed(() =>
-      shell(server.client, "print('started')\nwhile True:\n    pass", { timeout_seconds: 1 }),
-    );
+    const [result, elapsed] = await timed(() => shell(server.client, "print('started')\nwhile True:\n    pass", { timeout_seconds: 1 }));
     expect(elapsed).toBeLessThan(3000);
     expect(result.status).toBe("error");
     expect(result.output.exception?.exc_type).toBe("TimeoutError");
@@ -34,9 +32,7 @@ describe("timeouts", () => {
   });
 
   test("interrupt a sleep", async () => {
-    const [result, elapsed] = await timed(() =>
-      shell(server.client, "import time\nprint('sleeping')\ntime.sleep(1000)", { timeout_seconds: 1 }),
-    );
+    const [result, elapsed] = await timed(() => shell(server.client, "import time\nprint('sleeping')\ntime.sleep(1000)", { timeout_seconds: 1 }));
     expect(elapsed).toBeLessThan(3000);
     expect(result.output.exception?.exc_type).toBe("TimeoutError");
     expect(result.stdout).toBe("sleeping\n");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { connect, shell, textOf, type Connected } from "./support/client.ts";
+import { type Connected, connect, shell, textOf } from "./support/client.ts";
 import { EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 
 // The example settings hold these dummies precisely so that we can check they never leak.
@@ -58,7 +58,20 @@ async function complete(client: Client, template: string, name: string, value: s
   return result.completion.values;
 }
 
-const APP_LABELS = ["admin", "auth", "contenttypes", "sessions", "messages", "staticfiles", "rest_framework", "accounts", "catalog", "orders", "api", "mcp_django"];
+const APP_LABELS = [
+  "admin",
+  "auth",
+  "contenttypes",
+  "sessions",
+  "messages",
+  "staticfiles",
+  "rest_framework",
+  "accounts",
+  "catalog",
+  "orders",
+  "api",
+  "mcp_django",
+];
 
 function expectedApps(facts: Facts) {
   const contrib = (name: string) => `${facts.django_dir}/contrib/${name}`;

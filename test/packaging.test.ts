@@ -81,27 +81,23 @@ function needsInstall(): void {
 }
 
 describe("the npm package", () => {
-  test(
-    "installs from its packed tarball with npm ci, at the repo's locked dependency versions",
-    () => {
-      try {
-        run(["npm", "pack", "--pack-destination", project], REPO);
-        const tarball = readdirSync(project).find((name) => name.endsWith(".tgz"));
-        expect(tarball).toBeDefined();
-        const registry = run(["npm", "config", "get", "registry"], project).trim();
-        const lock = scratchLock(tarball!, registry);
-        writeFileSync(join(project, "package.json"), `${JSON.stringify((lock.packages as Record<string, unknown>)[""], null, 2)}\n`);
-        writeFileSync(join(project, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
-        run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], project);
-        expect(existsSync(join(installed, "package.json"))).toBe(true);
-        installFailure = undefined;
-      } catch (error) {
-        installFailure = (error as Error).message.split("\n")[0];
-        throw error;
-      }
-    },
-    180_000,
-  );
+  test("installs from its packed tarball with npm ci, at the repo's locked dependency versions", () => {
+    try {
+      run(["npm", "pack", "--pack-destination", project], REPO);
+      const tarball = readdirSync(project).find((name) => name.endsWith(".tgz"));
+      expect(tarball).toBeDefined();
+      const registry = run(["npm", "config", "get", "registry"], project).trim();
+      const lock = scratchLock(tarball!, registry);
+      writeFileSync(join(project, "package.json"), `${JSON.stringify((lock.packages as Record<string, unknown>)[""], null, 2)}\n`);
+      writeFileSync(join(project, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
+      run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], project);
+      expect(existsSync(join(installed, "package.json"))).toBe(true);
+      installFailure = undefined;
+    } catch (error) {
+      installFailure = (error as Error).message.split("\n")[0];
+      throw error;
+    }
+  }, 180_000);
 
   test("ships the Python sidecar without bytecode caches", () => {
     needsInstall();

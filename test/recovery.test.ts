@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { connect, shell, type Connected } from "./support/client.ts";
+import { type Connected, connect, shell } from "./support/client.ts";
 import { isAlive } from "./support/raw.ts";
 import { until } from "./support/wait.ts";
 

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { Route, RouteList as ListRoutesResult } from "../src/contract/payloads.ts";
-import { connect, textOf, type Connected } from "./support/client.ts";
+import type { RouteList as ListRoutesResult, Route } from "../src/contract/payloads.ts";
+import { type Connected, connect, textOf } from "./support/client.ts";
 import { EXAMPLE } from "./support/paths.ts";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"] as const;
@@ -140,7 +140,14 @@ describe("list_routes: function views", () => {
       name: "order-detail",
       namespace: "orders",
       parameters: ["order_id"],
-      view: { name: "orders.views.order_detail", type: "function", source_path: example("orders/views.py"), line: 28, methods: ["GET", "POST"], class_bases: [] },
+      view: {
+        name: "orders.views.order_detail",
+        type: "function",
+        source_path: example("orders/views.py"),
+        line: 28,
+        methods: ["GET", "POST"],
+        class_bases: [],
+      },
     });
   });
 
@@ -160,7 +167,14 @@ describe("list_routes: function views", () => {
       name: "archive",
       namespace: null,
       parameters: ["year", "month"],
-      view: { name: "bookshop.views.archive", type: "function", source_path: example("bookshop/views.py"), line: 35, methods: ["GET", "HEAD"], class_bases: [] },
+      view: {
+        name: "bookshop.views.archive",
+        type: "function",
+        source_path: example("bookshop/views.py"),
+        line: 35,
+        methods: ["GET", "HEAD"],
+        class_bases: [],
+      },
     });
   });
 
@@ -170,7 +184,14 @@ describe("list_routes: function views", () => {
       name: "books-by-tag",
       namespace: "catalog",
       parameters: ["tag"],
-      view: { name: "catalog.views.books_by_tag", type: "function", source_path: example("catalog/views.py"), line: 41, methods: ["GET", "POST"], class_bases: [] },
+      view: {
+        name: "catalog.views.books_by_tag",
+        type: "function",
+        source_path: example("catalog/views.py"),
+        line: 41,
+        methods: ["GET", "POST"],
+        class_bases: [],
+      },
     });
   });
 
@@ -256,7 +277,14 @@ describe("list_routes: class views", () => {
       name: "checkout",
       namespace: "orders",
       parameters: [],
-      view: { name: "orders.views.CheckoutView", type: "class", source_path: example("orders/views.py"), line: 47, methods: ["GET", "POST"], class_bases: ["View"] },
+      view: {
+        name: "orders.views.CheckoutView",
+        type: "class",
+        source_path: example("orders/views.py"),
+        line: 47,
+        methods: ["GET", "POST"],
+        class_bases: ["View"],
+      },
     });
   });
 
@@ -314,7 +342,14 @@ describe("list_routes: Django REST framework and the admin", () => {
       name: "me",
       namespace: "api:v1:users",
       parameters: [],
-      view: { name: "api.views.current_user", type: "class", source_path: example("api/views.py"), line: 15, methods: ["GET", "OPTIONS"], class_bases: ["APIView"] },
+      view: {
+        name: "api.views.current_user",
+        type: "class",
+        source_path: example("api/views.py"),
+        line: 15,
+        methods: ["GET", "OPTIONS"],
+        class_bases: ["APIView"],
+      },
     });
   });
 
@@ -357,7 +392,12 @@ describe("list_routes: Django REST framework and the admin", () => {
 
   test("the router's API root view", () => {
     expect(route("api/v1/")).toMatchObject({ name: "api-root", namespace: "api:v1", parameters: [] });
-    expect(route("api/v1/").view).toMatchObject({ name: "rest_framework.routers.APIRootView", type: "class", methods: ["GET", "HEAD", "OPTIONS"], class_bases: ["APIView"] });
+    expect(route("api/v1/").view).toMatchObject({
+      name: "rest_framework.routers.APIRootView",
+      type: "class",
+      methods: ["GET", "HEAD", "OPTIONS"],
+      class_bases: ["APIView"],
+    });
   });
 
   test("admin routes are bound methods of the site and model admins", () => {
@@ -385,8 +425,16 @@ describe("list_routes: filters", () => {
 
   test("method POST keeps POST views and drops GET-only ones", async () => {
     const patterns = patternsOf((await listRoutes({ method: "POST" })).routes);
-    expect(patterns).toEqual(expect.arrayContaining(["orders/<int:order_id>/cancel/", "orders/checkout/", "orders/webhook/", "api/v1/books/", "", "health/", "ping/"]));
-    for (const dropped of ["catalog/authors/<slug:slug>/", "catalog/search/", "catalog/books/<int:pk>/", "api/v1/users/me/", "archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/"]) {
+    expect(patterns).toEqual(
+      expect.arrayContaining(["orders/<int:order_id>/cancel/", "orders/checkout/", "orders/webhook/", "api/v1/books/", "", "health/", "ping/"]),
+    );
+    for (const dropped of [
+      "catalog/authors/<slug:slug>/",
+      "catalog/search/",
+      "catalog/books/<int:pk>/",
+      "api/v1/users/me/",
+      "archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/",
+    ]) {
       expect(patterns).not.toContain(dropped);
     }
   });
@@ -401,7 +449,13 @@ describe("list_routes: filters", () => {
     for (const candidate of result.routes) expect(candidate.name).toContain("detail");
     expect(result.routes).toEqual(all.routes.filter((candidate) => candidate.name?.includes("detail")));
     expect(patternsOf(result.routes)).toEqual(
-      expect.arrayContaining(["catalog/books/<int:pk>/", "catalog/authors/<slug:slug>/", "orders/<int:order_id>/", "api/v1/users/<int:user_id>/", "api/v1/books/(?P<pk>[^/.]+)/"]),
+      expect.arrayContaining([
+        "catalog/books/<int:pk>/",
+        "catalog/authors/<slug:slug>/",
+        "orders/<int:order_id>/",
+        "api/v1/users/<int:user_id>/",
+        "api/v1/books/(?P<pk>[^/.]+)/",
+      ]),
     );
   });
 
@@ -469,7 +523,10 @@ describe("list_routes: filters", () => {
   });
 
   test("a method outside the enum is rejected", async () => {
-    const result = await callListRoutes({ method: "FETCH" }).catch((error: Error) => ({ isError: true, content: [{ type: "text" as const, text: error.message }] }));
+    const result = await callListRoutes({ method: "FETCH" }).catch((error: Error) => ({
+      isError: true,
+      content: [{ type: "text" as const, text: error.message }],
+    }));
     expect(result.isError).toBe(true);
     expect(textOf(result as CallToolResult)).toContain("method");
   });

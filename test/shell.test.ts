@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { connect, shell, textOf, type Connected } from "./support/client.ts";
+import { type Connected, connect, shell, textOf } from "./support/client.ts";
 
 let server: Connected;
 beforeAll(async () => {

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { VERSION } from "../src/version.ts";
 import { cleanupAfterEach } from "./support/cleanup.ts";
 import { cliEnv, connect, shell, textOf } from "./support/client.ts";
-import { VERSION } from "../src/version.ts";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
 import { until } from "./support/wait.ts";
 
@@ -41,10 +41,7 @@ function errorLines(stderr: string): string[] {
 function projectWithSettings(name: string, settingsSource: string): string {
   const root = join(scratch, name);
   mkdirSync(join(root, "brokensite"), { recursive: true });
-  writeFileSync(
-    join(root, "manage.py"),
-    'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "brokensite.settings")\n',
-  );
+  writeFileSync(join(root, "manage.py"), 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "brokensite.settings")\n');
   writeFileSync(join(root, "brokensite", "__init__.py"), "");
   writeFileSync(join(root, "brokensite", "settings.py"), settingsSource);
   return root;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { cleanupAfterEach } from "./support/cleanup.ts";
-import { callShell, initialize, isAlive, startRaw, type RawServer } from "./support/raw.ts";
+import { callShell, initialize, isAlive, type RawServer, startRaw } from "./support/raw.ts";
 import { until } from "./support/wait.ts";
 
 /** Every CLI a test starts is killed after it, pass or fail. */

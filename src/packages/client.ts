@@ -7,18 +7,18 @@ import type { z } from "zod";
 import { NetworkError, UpstreamError } from "../errors.ts";
 import { log } from "../log.ts";
 import { apiBaseUrl, fetchJson, requestTimeoutMs } from "./api.ts";
-import { cacheDir, cacheTtlMs, isFresh, readEntry, writeEntry, type CacheEntry } from "./cache.ts";
+import { type CacheEntry, cacheDir, cacheTtlMs, isFresh, readEntry, writeEntry } from "./cache.ts";
 import {
   SLUG_PATTERN,
+  type UpstreamCategory,
+  type UpstreamGrid,
+  type UpstreamPackage,
+  type UpstreamSearchItem,
   upstreamCategory,
   upstreamGrid,
   upstreamPackage,
   upstreamPage,
   upstreamSearch,
-  type UpstreamCategory,
-  type UpstreamGrid,
-  type UpstreamPackage,
-  type UpstreamSearchItem,
 } from "./schemas.ts";
 
 /** A bound on `next` links, in case an API keeps handing them out. */
@@ -106,7 +106,7 @@ export function combineFreshness(parts: Freshness[]): Freshness {
   const stale = parts.filter((part) => part.stale);
   const considered = stale.length ? stale : parts;
   const fetchedAt = considered.map((part) => part.fetchedAt).sort()[0] ?? new Date().toISOString();
-  return stale.length ? { stale: true, fetchedAt, cause: stale[0]!.cause } : { stale: false, fetchedAt };
+  return stale.length ? { stale: true, fetchedAt, cause: stale[0]?.cause } : { stale: false, fetchedAt };
 }
 
 /** What to tell the caller when stale data was served. */

@@ -103,10 +103,7 @@ export type UpstreamCategory = z.infer<typeof upstreamCategory>;
 
 /** One page of a list endpoint (`{count, next, previous, results}`); a bare array is one final page. */
 export function upstreamPage<T extends z.ZodType>(item: T) {
-  return z.union([
-    z.object({ next: text, results: z.array(item) }),
-    z.array(item).transform((results) => ({ next: null, results })),
-  ]);
+  return z.union([z.object({ next: text, results: z.array(item) }), z.array(item).transform((results) => ({ next: null, results }))]);
 }
 
 const nullableText = z.string().nullable();

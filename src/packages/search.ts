@@ -3,9 +3,9 @@
  * package on the page completed from its detail endpoint, a few at a time.
  */
 import { NetworkError, UpstreamError } from "../errors.ts";
-import { combineFreshness, getPackage, searchItems, staleNotice, type Freshness, type GetOptions } from "./client.ts";
+import { combineFreshness, type Freshness, type GetOptions, getPackage, searchItems, staleNotice } from "./client.ts";
 import { enrichedPackage, fromSearchItem } from "./normalize.ts";
-import { SLUG_PATTERN, type PackageOutput, type SearchOutput } from "./schemas.ts";
+import { type PackageOutput, type SearchOutput, SLUG_PATTERN } from "./schemas.ts";
 
 /** Detail requests in flight at once: fast enough for a page, polite to a volunteer-run site. */
 const DETAIL_CONCURRENCY = 6;
@@ -25,12 +25,10 @@ interface Enriched {
 /** `fn` over `items` with at most `limit` calls pending; results keep the items' order. */
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
-  let next = 0;
+  // One iterator shared by the workers: each takes the next item when it is free.
+  const queue = items.entries();
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
+    for (const [index, item] of queue) results[index] = await fn(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;

@@ -30,8 +30,7 @@ const MODULE_NAME = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
 export function locateProject(cwd: string, settingsFlag: string | undefined, env: NodeJS.ProcessEnv): ProjectLocation {
   const managepy = findManagePy(cwd);
   const root = managepy ? dirname(managepy) : resolve(cwd);
-  const settingsModule =
-    settingsFlag || env.DJANGO_SETTINGS_MODULE || (managepy ? settingsFromManagePy(readFileSync(managepy, "utf8")) : undefined);
+  const settingsModule = settingsFlag || env.DJANGO_SETTINGS_MODULE || (managepy ? settingsFromManagePy(readFileSync(managepy, "utf8")) : undefined);
   if (!settingsModule) {
     throw new ConfigError(
       managepy

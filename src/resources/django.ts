@@ -38,7 +38,11 @@ function cachedApps(django: DjangoService): () => Promise<AppInfo[]> {
 
 export function registerDjangoResources(registry: ResourceRegistry, { django }: ServerContext): void {
   const apps = cachedApps(django);
-  const appLabels = async (value: string) => startingWith((await apps()).map((app) => app.label), value);
+  const appLabels = async (value: string) =>
+    startingWith(
+      (await apps()).map((app) => app.label),
+      value,
+    );
   const modelNames = async (value: string, completion?: { arguments?: Record<string, string> }) => {
     const label = completion?.arguments?.app_label;
     const chosen = (await apps()).filter((app) => !label || app.label === label);

@@ -3,21 +3,11 @@ import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { InvalidArgumentError, NotFoundError, UpstreamError } from "../errors.ts";
 import { JSON_MIME, jsonContents, type ResourceRegistry } from "../mcp/resources.ts";
-import {
-  cachedOnly,
-  getCategory,
-  getGrid,
-  getPackage,
-  listCategories,
-  listGrids,
-  staleNotice,
-  type Fetched,
-  type Freshness,
-} from "../packages/client.ts";
+import { cachedOnly, type Fetched, type Freshness, getCategory, getGrid, getPackage, listCategories, listGrids, staleNotice } from "../packages/client.ts";
 import { categoryDetail, categoryList, gridDetail, gridSummaries, packageDetail, slugsFromUrls } from "../packages/normalize.ts";
 import { SLUG_PATTERN } from "../packages/schemas.ts";
-type Variables = Record<string, string | string[]>;
 
+type Variables = Record<string, string | string[]>;
 
 /** The payload, marked when it came from an out-of-date cache. */
 function withFreshness<T extends object>(payload: T, freshness: Freshness): T & { stale?: true; notice?: string } {
@@ -81,16 +71,25 @@ function startingWith(values: Iterable<string>, prefix: string): string[] {
 
 // Completions come from lists already in the cache: a keystroke never waits for the network.
 async function gridSlugs(value: string): Promise<string[]> {
-  return startingWith((await cachedOnly(listGrids)).flatMap((grid) => grid.slug ?? []), value);
+  return startingWith(
+    (await cachedOnly(listGrids)).flatMap((grid) => grid.slug ?? []),
+    value,
+  );
 }
 
 /** The cached grid list links each grid's packages: that is the package list we have. */
 async function packageSlugs(value: string): Promise<string[]> {
-  return startingWith((await cachedOnly(listGrids)).flatMap((grid) => slugsFromUrls(grid.packages)), value);
+  return startingWith(
+    (await cachedOnly(listGrids)).flatMap((grid) => slugsFromUrls(grid.packages)),
+    value,
+  );
 }
 
 async function categorySlugs(value: string): Promise<string[]> {
-  return startingWith((await cachedOnly(listCategories)).flatMap((category) => category.slug ?? []), value);
+  return startingWith(
+    (await cachedOnly(listCategories)).flatMap((category) => category.slug ?? []),
+    value,
+  );
 }
 
 export function registerDjangoPackagesResources(registry: ResourceRegistry): void {

@@ -1,4 +1,4 @@
-import { Packr, Unpackr, type Options } from "msgpackr";
+import { type Options, Packr, Unpackr } from "msgpackr";
 import { FrameError } from "../errors.ts";
 
 /** Same limit as the Python side: big enough for a 10 MB string, checked before buffering. */
@@ -53,7 +53,8 @@ export function createFrameDecoder(onMessage: (message: Record<string, unknown>)
     const out = new Uint8Array(size);
     let filled = 0;
     while (filled < size) {
-      const head = pending[0]!;
+      // take() is only called with `size` bytes buffered.
+      const head = pending[0] as Uint8Array;
       const used = Math.min(head.length, size - filled);
       out.set(head.subarray(0, used), filled);
       filled += used;

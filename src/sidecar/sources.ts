@@ -1,10 +1,10 @@
-import type { SidecarMode } from "../contract/constants.ts";
 import { randomBytes } from "node:crypto";
+import type { SidecarMode } from "../contract/constants.ts";
 import { SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
 import { connectSidecar, type SidecarConnection } from "./connection.ts";
 import { findDevServer, lookUpDevServer, type Registration } from "./devserver.ts";
-import { spawnSidecar, type SidecarLaunch } from "./spawn.ts";
+import { type SidecarLaunch, spawnSidecar } from "./spawn.ts";
 
 /** How long a spawned sidecar may take to start (django.setup() of a big project included). */
 const START_TIMEOUT_MS = 60_000;
@@ -12,7 +12,6 @@ const START_TIMEOUT_MS = 60_000;
 const ATTACH_TIMEOUT_MS = 5_000;
 /** How often, at most, a spawned sidecar checks whether a dev server has come (back). */
 const DEV_SERVER_CHECK_MS = 1_000;
-
 
 /** One live sidecar, however it was reached. */
 export interface Sidecar {
@@ -127,7 +126,9 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
           log.warn(`could not attach to the dev server (${(error as Error).message}); starting a sidecar of our own`);
         }
       } else if (insist) {
-        throw new SidecarStartError(`no dev server of this project is listening: start it (python manage.py runserver, with "mcp_django" in INSTALLED_APPS) or drop --attach`);
+        throw new SidecarStartError(
+          `no dev server of this project is listening: start it (python manage.py runserver, with "mcp_django" in INSTALLED_APPS) or drop --attach`,
+        );
       }
       return fallback.open(signal);
     },

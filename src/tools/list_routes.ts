@@ -7,10 +7,7 @@ import { routeListSchema } from "../contract/payloads.ts";
 import { structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
 
 export const listRoutesInput = {
-  method: z
-    .enum(HTTP_METHODS)
-    .optional()
-    .describe("Only routes whose view accepts this HTTP method. Routes whose methods are unknown are kept."),
+  method: z.enum(HTTP_METHODS).optional().describe("Only routes whose view accepts this HTTP method. Routes whose methods are unknown are kept."),
   name: z.string().optional().describe('Only routes whose name contains this text, e.g. "detail".'),
   pattern: z.string().optional().describe('Only routes whose full URL pattern contains this text, e.g. "api/v1/".'),
 };

@@ -23,9 +23,7 @@ export function registerReadResourceTool(server: McpServer, registry: ResourceRe
     "read_resource",
     {
       title: "Read a resource",
-      description:
-        "Read one of this server's resources by URI, for clients that cannot read MCP resources. " +
-        `Resources: ${registry.uris().join(", ")}.`,
+      description: `Read one of this server's resources by URI, for clients that cannot read MCP resources. Resources: ${registry.uris().join(", ")}.`,
       inputSchema: readResourceInput,
       outputSchema: readResourceOutput,
       annotations: { title: "Read a resource", readOnlyHint: true, idempotentHint: true },

@@ -1,9 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
 import { searchOutput } from "../packages/schemas.ts";
 import { searchPackages } from "../packages/search.ts";
-import { structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
 
 const MAX_RESULTS_LIMIT = 50;
 /** The API returns a few dozen hits at most; a far larger offset is a mistake, not a request. */
@@ -13,7 +13,7 @@ export const searchInput = {
   query: z
     .string()
     .trim()
-    .min(1, "query must not be empty: pass what to search for, e.g. \"rest api\"")
+    .min(1, 'query must not be empty: pass what to search for, e.g. "rest api"')
     .max(200, "query is too long: use a few keywords (at most 200 characters)")
     .describe('Keywords, e.g. "authentication", "rest api", "async tasks".'),
   max_results: z

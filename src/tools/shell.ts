@@ -11,14 +11,8 @@ export const DEFAULT_TIMEOUT_SECONDS = 30;
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export const shellInput = {
-  action: z
-    .enum(["execute", "reset"])
-    .default("execute")
-    .describe('"execute" runs `code`; "reset" clears the session\'s variables and imports.'),
-  code: z
-    .string()
-    .optional()
-    .describe("Python to run in the Django project. If the last statement is an expression, its repr() is returned."),
+  action: z.enum(["execute", "reset"]).default("execute").describe('"execute" runs `code`; "reset" clears the session\'s variables and imports.'),
+  code: z.string().optional().describe("Python to run in the Django project. If the last statement is an expression, its repr() is returned."),
   timeout_seconds: z
     .number()
     .positive()
@@ -58,7 +52,7 @@ export function registerShellTool(server: McpServer, context: ServerContext): vo
       description:
         "Execute Python code in a persistent Django shell session (Django is set up, the ORM works). " +
         "Imports and variables persist between calls; the last expression's repr() is returned with " +
-        "stdout and stderr. Exceptions come back as status \"error\" with the traceback. " +
+        'stdout and stderr. Exceptions come back as status "error" with the traceback. ' +
         'Use action="reset" to clear the session when things get weird. Runs with full access to the ' +
         "project and its database: development only.",
       inputSchema: shellInput,

@@ -4,7 +4,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { ConfigError } from "../errors.ts";
 import { log } from "../log.ts";
-import { guardRequest, type GuardOptions } from "./guard.ts";
+import { type GuardOptions, guardRequest } from "./guard.ts";
 import { keepAliveMs } from "./keepalive.ts";
 import { openSseSession } from "./sse.ts";
 
@@ -146,12 +146,15 @@ export function serveHttp(options: HttpOptions): HttpServer {
   }
 
   const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
-  const sweeper = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const [id, session] of sessions) {
-      if (options.transport === "http" && session.lastSeen < cutoff && !options.isBusy(id)) void session.close().then(() => forget(id));
-    }
-  }, Math.max(100, Math.min(idleMs / 2, 60_000)));
+  const sweeper = setInterval(
+    () => {
+      const cutoff = Date.now() - idleMs;
+      for (const [id, session] of sessions) {
+        if (options.transport === "http" && session.lastSeen < cutoff && !options.isBusy(id)) void session.close().then(() => forget(id));
+      }
+    },
+    Math.max(100, Math.min(idleMs / 2, 60_000)),
+  );
   sweeper.unref();
 
   const endpoint = options.transport === "sse" ? SSE_PATH : options.path;

@@ -81,9 +81,19 @@ export async function benchCore(): Promise<void> {
   const httpTrips = await timeHttpRoundTrips();
 
   report("Core (stdio, example project)", [
-    { name: `spawn → initialize answered (median of ${STARTS})`, value: median(starts.map((start) => start.initialize)), unit: "ms", target: { limit: 200, text: "< 200 ms" } },
+    {
+      name: `spawn → initialize answered (median of ${STARTS})`,
+      value: median(starts.map((start) => start.initialize)),
+      unit: "ms",
+      target: { limit: 200, text: "< 200 ms" },
+    },
     { name: `python -c "import django; django.setup()" (floor)`, value: floor, unit: "ms" },
-    { name: `spawn → first shell result (median of ${STARTS})`, value: firstShell, unit: "ms", target: { limit: 1.3 * floor + 150, text: "≤ 1.3 × floor + 150 ms" } },
+    {
+      name: `spawn → first shell result (median of ${STARTS})`,
+      value: firstShell,
+      unit: "ms",
+      target: { limit: 1.3 * floor + 150, text: "≤ 1.3 × floor + 150 ms" },
+    },
     { name: "first shell result ÷ floor", value: firstShell / floor, unit: "x" },
     { name: `shell 1+1 round trip, stdio (median of ${ROUND_TRIPS})`, value: median(trips), unit: "ms", target: { limit: 1, text: "< 1 ms" } },
     { name: `shell 1+1 round trip, Streamable HTTP (median of ${ROUND_TRIPS})`, value: median(httpTrips), unit: "ms" },

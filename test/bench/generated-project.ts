@@ -67,7 +67,8 @@ function models(app: string, previousApp: string | undefined): string {
 
 function views(): string {
   const classes = range(MODELS_PER_APP).map(
-    (index) => `class Model${index}List(generic.ListView):\n    model = models.Model${index}\n\n\nclass Model${index}Detail(generic.DetailView):\n    model = models.Model${index}\n`,
+    (index) =>
+      `class Model${index}List(generic.ListView):\n    model = models.Model${index}\n\n\nclass Model${index}Detail(generic.DetailView):\n    model = models.Model${index}\n`,
   );
   return `from django.http import HttpResponse
 from django.views import generic

@@ -1,9 +1,9 @@
 import { rmSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { RouteList as ListRoutesResult } from "../../src/contract/payloads.ts";
-import { connect, textOf, type Connected } from "../support/client.ts";
-import { generateProject, type GeneratedProject } from "./generated-project.ts";
-import { median, report, type Figure } from "./stats.ts";
+import { type Connected, connect, textOf } from "../support/client.ts";
+import { type GeneratedProject, generateProject } from "./generated-project.ts";
+import { type Figure, median, report } from "./stats.ts";
 
 const CALLS = 15;
 const FULL_SIZE_APPS = 200;

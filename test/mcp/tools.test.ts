@@ -74,7 +74,10 @@ describe("list_routes", () => {
   });
 
   test("a lost sidecar is a tool error that says to try again", async () => {
-    const result = await call(fakeDjango(failing(new SidecarLostError("The Python sidecar ended while running this call (it was killed by SIGKILL)"))), "list_routes");
+    const result = await call(
+      fakeDjango(failing(new SidecarLostError("The Python sidecar ended while running this call (it was killed by SIGKILL)"))),
+      "list_routes",
+    );
     expect(result.isError).toBe(true);
     expect(text(result)).toContain("Try again");
   });
@@ -114,7 +117,11 @@ describe("shell", () => {
   test.each([
     ["a cancelled call", new CallCancelledError("the call was cancelled before the sidecar was ready"), "the call was cancelled before the sidecar was ready"],
     ["a shutdown", new ShuttingDownError("the server is shutting down"), "The server is shutting down"],
-    ["a failed Django setup", new ProjectError("setup_failed", "settings exploded", "RuntimeError", ["File \"settings.py\", line 1"]), "Django could not be set up"],
+    [
+      "a failed Django setup",
+      new ProjectError("setup_failed", "settings exploded", "RuntimeError", ['File "settings.py", line 1']),
+      "Django could not be set up",
+    ],
   ])("%s is a tool error that says so", async (_what, error, expected) => {
     const django = fakeDjango();
     django.shell.execute = async () => {

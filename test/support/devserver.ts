@@ -45,7 +45,13 @@ export async function startDevServer(runtimeDir = mkdtempSync(join(tmpdir(), "mc
   const url = `http://127.0.0.1:${port}`;
   await waitFor("the dev server", async () => {
     const registered = existsSync(runtimeDir) && readdirSync(runtimeDir).some((name) => name.endsWith(".json"));
-    return registered && (await fetch(`${url}/health/`).then((r) => r.ok, () => false));
+    return (
+      registered &&
+      (await fetch(`${url}/health/`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    );
   });
   return {
     proc,

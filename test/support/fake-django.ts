@@ -19,7 +19,15 @@ export const FAKE_MODEL: ModelInfo = {
 export const FAKE_APP: AppInfo = { name: "catalog", label: "catalog", verbose_name: "Catalog", path: "/project/catalog", models: ["Book"] };
 
 export const FAKE_PROJECT: Project = {
-  python: { executable: "/venv/bin/python", version: "3.11.7", version_info: [3, 11, 7, "final", 0], platform: "Linux", prefix: "/venv", base_prefix: "/usr", path: [] },
+  python: {
+    executable: "/venv/bin/python",
+    version: "3.11.7",
+    version_info: [3, 11, 7, "final", 0],
+    platform: "Linux",
+    prefix: "/venv",
+    base_prefix: "/usr",
+    path: [],
+  },
   django: {
     version: "5.2",
     settings_module: "project.settings",
@@ -40,7 +48,14 @@ export const FAKE_ROUTES: RouteList = {
       name: "book-list",
       namespace: "catalog",
       parameters: [],
-      view: { name: "catalog.views.BookList", type: "class", source_path: "/project/catalog/views.py", line: 5, methods: ["GET", "HEAD", "OPTIONS"], class_bases: ["ListView"] },
+      view: {
+        name: "catalog.views.BookList",
+        type: "class",
+        source_path: "/project/catalog/views.py",
+        line: 5,
+        methods: ["GET", "HEAD", "OPTIONS"],
+        class_bases: ["ListView"],
+      },
     },
   ],
   count: 1,

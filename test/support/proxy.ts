@@ -28,7 +28,13 @@ export function startIdleCuttingProxy(upstream: URL, idleMs: number): IdleCuttin
       let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => waiting.abort(), idleMs);
       let answer: Response;
       try {
-        answer = await fetch(new URL(url.pathname + url.search, upstream), { method: request.method, headers, body, redirect: "manual", signal: waiting.signal });
+        answer = await fetch(new URL(url.pathname + url.search, upstream), {
+          method: request.method,
+          headers,
+          body,
+          redirect: "manual",
+          signal: waiting.signal,
+        });
       } catch (error) {
         if (!waiting.signal.aborted) throw error;
         proxy.cuts++;

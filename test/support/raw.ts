@@ -1,5 +1,5 @@
-import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./paths.ts";
 import { cliEnv } from "./client.ts";
+import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./paths.ts";
 
 export interface RawServer {
   proc: Bun.Subprocess<"pipe", "pipe", "pipe">;
@@ -14,12 +14,7 @@ export interface RawServer {
  * The CLI (or another command serving MCP on stdio) driven over raw stdio, to check the bytes
  * on stdout rather than what an SDK client tolerates.
  */
-export function startRaw(
-  args: string[] = [],
-  cwd = EXAMPLE,
-  command = [BUN, CLI, "--python", VENV_PYTHON],
-  env: Record<string, string> = {},
-): RawServer {
+export function startRaw(args: string[] = [], cwd = EXAMPLE, command = [BUN, CLI, "--python", VENV_PYTHON], env: Record<string, string> = {}): RawServer {
   const proc = Bun.spawn([...command, ...args], {
     cwd,
     env: cliEnv(env),
@@ -90,6 +85,8 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  const stat = Bun.spawnSync(["ps", "-o", "stat=", "-p", String(pid)]).stdout.toString().trim();
+  const stat = Bun.spawnSync(["ps", "-o", "stat=", "-p", String(pid)])
+    .stdout.toString()
+    .trim();
   return stat !== "" && !stat.startsWith("Z");
 }
