@@ -108,7 +108,8 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     return starting;
   };
 
-  const call = async <K extends OpName>(op: K, args: OpArgs<K>, options: CallOptions = {}): Promise<CallOutcome<OpResult<K>>> => {
+  /** One try of a call; `retried` once it runs again because its sidecar was lost before it began. */
+  const attempt = async <K extends OpName>(op: K, args: OpArgs<K>, options: CallOptions, retried: boolean): Promise<CallOutcome<OpResult<K>>> => {
     const running = await untilAborted(ensure(), options.signal);
     // The sidecar runs one request at a time and says when each starts: the timeout counts from
     // then, and only a started request can need its sidecar given up. A queued one is dropped.
@@ -156,6 +157,12 @@ export function createSupervisor(source: SidecarSource): Supervisor {
         const ending = await Promise.race([running.sidecar.ended, Bun.sleep(1000).then(() => error.message)]);
         const why = running.stoppedBecause ?? ending;
         if (stopping) throw new ShuttingDownError("the server is shutting down");
+        if (!started && !retried) {
+          // Nothing of the call ran (the sidecar died while idle, or with the call queued): it is
+          // safe to run it on a fresh sidecar, whose result then says the state was reset.
+          forget(running, why);
+          return attempt(op, args, options, true);
+        }
         const lost = running.sidecar.mode === "spawned" ? "The Python sidecar ended" : "The connection to the Django process was lost";
         throw new SidecarLostError(`${lost} while running this call (${why})`);
       }
@@ -171,7 +178,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     start: async () => (await ensure()).sidecar.connection.hello,
     mode: () => latest?.sidecar.mode,
     active: () => current !== undefined,
-    call,
+    call: (op, args, options = {}) => attempt(op, args, options, false),
     async stop() {
       stopping = true;
       shutdown.abort();
