@@ -289,6 +289,7 @@ describe("djangopackages.org resources", () => {
     const { server } = await setup();
     const error = await readError(server.client, "djangopackages.org://grids/no-such-grid");
     expect(error.code).toBe(-32002);
+    expect(error.data).toEqual({ uri: "djangopackages.org://grids/no-such-grid" });
     expect(error.message).toContain('no grid "no-such-grid"');
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { type Connected, connect, shell, textOf } from "./support/client.ts";
 import { EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 
@@ -321,6 +321,13 @@ describe("resource templates", () => {
     const reading = server.client.readResource({ uri: "django://app/nope" });
     await expect(reading).rejects.toThrow("No installed app with label 'nope'. Installed app labels: admin, auth");
     await expect(server.client.readResource({ uri: "django://model/nope/Book" })).rejects.toThrow("No installed app with label 'nope'");
+  });
+
+  test.each(["django://app/nope", "django://model/catalog/Nope", "django://nope"])("%s is JSON-RPC -32002 with the URI in data", async (uri) => {
+    const error: unknown = await server.client.readResource({ uri }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(McpError);
+    expect((error as McpError).code).toBe(-32002);
+    expect((error as McpError).data).toEqual({ uri });
   });
 
   test("an unknown model is a clear error that lists the app's models", async () => {
