@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { cacheDir, cacheFile, cacheTtlMs, isFresh, readEntry, writeEntry } from "../src/packages/cache.ts";
 import type { SearchOutput } from "../src/packages/schemas.ts";
-import { connect, textOf } from "./support/client.ts";
+import { connect, readResourceError, textOf } from "./support/client.ts";
 import { fakeDjango } from "./support/fake-django.ts";
 import { type FakeDjangoPackages, startFakeDjangoPackages } from "./support/fake-djangopackages.ts";
 import { connectInProcess, type InProcess } from "./support/in-process.ts";
@@ -71,15 +71,6 @@ async function readJson(client: Client, uri: string): Promise<Record<string, unk
   if (!item || !("text" in item)) throw new Error(`${uri}: no text contents`);
   expect(item.mimeType).toBe("application/json");
   return JSON.parse(item.text) as Record<string, unknown>;
-}
-
-async function readError(client: Client, uri: string): Promise<McpError> {
-  const error = await client.readResource({ uri }).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof McpError)) throw new Error(`${uri}: expected an MCP error, got ${String(error)}`);
-  return error;
 }
 
 function cacheFiles(dir: string): string[] {
@@ -287,7 +278,7 @@ describe("djangopackages.org resources", () => {
 
   test("an unknown slug is a not-found error that names it", async () => {
     const { server } = await setup();
-    const error = await readError(server.client, "djangopackages.org://grids/no-such-grid");
+    const error = await readResourceError(server.client, "djangopackages.org://grids/no-such-grid");
     expect(error.code).toBe(-32002);
     expect(error.data).toEqual({ uri: "djangopackages.org://grids/no-such-grid" });
     expect(error.message).toContain('no grid "no-such-grid"');
@@ -295,7 +286,7 @@ describe("djangopackages.org resources", () => {
 
   test("a malformed slug is rejected without a request", async () => {
     const { server, fake } = await setup();
-    const error = await readError(server.client, "djangopackages.org://packages/drf%20extras");
+    const error = await readResourceError(server.client, "djangopackages.org://packages/drf%20extras");
     expect(error.message).toContain("is not a slug");
     expect(fake.requests).toEqual([]);
   });
@@ -429,7 +420,7 @@ describe("djangopackages.org cache", () => {
   test("an uncached resource with the server down is an error that names the URI and the cause", async () => {
     const { server, fake } = await setup();
     await fake.stop();
-    const error = await readError(server.client, "djangopackages.org://categories");
+    const error = await readResourceError(server.client, "djangopackages.org://categories");
     expect(error.message).toContain("djangopackages.org://categories");
     expect(error.message).toContain(`${fake.url}categories/`);
   });

@@ -293,6 +293,20 @@ const KEEPALIVE = { MCP_DJANGO_KEEPALIVE_SECONDS: "0.5" };
 const PROXY_IDLE_MS = 1500;
 const QUIET_CALL = "import time\ntime.sleep(3)\n'woke up'";
 
+/** Runs QUIET_CALL (3 s without a byte of its own) through `proxy`. */
+function quietCall(client: Client): Promise<unknown> {
+  return client.callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 });
+}
+
+/** The quiet call completes, the proxy never cut it, and keep-alives passed about every 0.5 s of its quiet 3 s. */
+async function expectQuietCallHeldOpen(client: Client, proxy: IdleCuttingProxy): Promise<void> {
+  const comments = proxy.comments;
+  const result = (await quietCall(client)) as CallToolResult;
+  expect((result.structuredContent as { output: { value: string } }).output.value).toBe("'woke up'");
+  expect(proxy.cuts).toBe(0);
+  expect(proxy.comments - comments).toBeGreaterThanOrEqual(3);
+}
+
 /** The server as a client sees it through the proxy. */
 function viaProxy(server: HttpServerProcess, proxy: IdleCuttingProxy): HttpServerProcess {
   return { ...server, url: proxy.url };
@@ -314,12 +328,7 @@ describe("long calls over Streamable HTTP", () => {
   test("a quiet call completes through a proxy that cuts quiet responses: keep-alives hold it open", async () => {
     const { client: proxied } = await connectHttp(viaProxy(server, proxy));
     defer(() => proxied.close());
-    const comments = proxy.comments;
-    const result = await proxied.callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 });
-    expect((result.structuredContent as { output: { value: string } }).output.value).toBe("'woke up'");
-    expect(proxy.cuts).toBe(0);
-    // About one every 0.5 s of the 3 s the call was quiet.
-    expect(proxy.comments - comments).toBeGreaterThanOrEqual(3);
+    await expectQuietCallHeldOpen(proxied, proxy);
   });
 
   test("cancelling a call interrupts it and keeps the session", async () => {
@@ -355,11 +364,7 @@ describe("quiet calls over legacy SSE", () => {
     defer(() => proxy.stop());
     const { client } = await connectHttp(viaProxy(server, proxy));
     defer(() => client.close());
-    const comments = proxy.comments;
-    const result = await client.callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 });
-    expect((result.structuredContent as { output: { value: string } }).output.value).toBe("'woke up'");
-    expect(proxy.cuts).toBe(0);
-    expect(proxy.comments - comments).toBeGreaterThanOrEqual(3);
+    await expectQuietCallHeldOpen(client, proxy);
   });
 });
 
@@ -372,7 +377,7 @@ describe("quiet calls without keep-alives", () => {
     const { client } = await connectHttp(viaProxy(server, proxy));
     defer(() => client.close());
     let answered = false;
-    const call = client.callTool({ name: "shell", arguments: { code: QUIET_CALL, timeout_seconds: 30 } }, undefined, { timeout: 30_000 }).then(
+    const call = quietCall(client).then(
       () => (answered = true),
       () => undefined,
     );

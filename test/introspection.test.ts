@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { type Connected, connect, shell, textOf } from "./support/client.ts";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type Connected, connect, readResourceError, shell, textOf } from "./support/client.ts";
 import { EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 
 // The example settings hold these dummies precisely so that we can check they never leak.
@@ -324,10 +324,9 @@ describe("resource templates", () => {
   });
 
   test.each(["django://app/nope", "django://model/catalog/Nope", "django://nope"])("%s is JSON-RPC -32002 with the URI in data", async (uri) => {
-    const error: unknown = await server.client.readResource({ uri }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(McpError);
-    expect((error as McpError).code).toBe(-32002);
-    expect((error as McpError).data).toEqual({ uri });
+    const error = await readResourceError(server.client, uri);
+    expect(error.code).toBe(-32002);
+    expect(error.data).toEqual({ uri });
   });
 
   test("an unknown model is a clear error that lists the app's models", async () => {

@@ -1,8 +1,9 @@
 /** The django:// resources over createServer() and the in-memory transport, with a fake Django service. */
 import { afterEach, describe, expect, test } from "bun:test";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, type McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { DjangoService } from "../../src/django/service.ts";
 import { ProjectError } from "../../src/errors.ts";
+import { readResourceError } from "../support/client.ts";
 import { FAKE_PROJECT, fakeDjango } from "../support/fake-django.ts";
 import { connectInProcess, type InProcess } from "../support/in-process.ts";
 
@@ -19,12 +20,7 @@ async function client(django: DjangoService = fakeDjango()) {
 }
 
 async function readError(django: DjangoService, uri: string): Promise<McpError> {
-  const caught: unknown = await (await client(django)).readResource({ uri }).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(caught instanceof McpError)) throw new Error(`${uri}: expected an MCP error, got ${String(caught)}`);
-  return caught;
+  return readResourceError(await client(django), uri);
 }
 
 describe("django:// resources", () => {

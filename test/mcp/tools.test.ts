@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { DjangoService } from "../../src/django/service.ts";
 import { CallCancelledError, ProjectError, ShuttingDownError, SidecarLostError, SidecarProtocolError } from "../../src/errors.ts";
+import { textOf } from "../support/client.ts";
 import { FAKE_ROUTES, fakeDjango } from "../support/fake-django.ts";
 import { connectInProcess, type InProcess } from "../support/in-process.ts";
 
@@ -21,10 +22,6 @@ async function connectWith(django: DjangoService): Promise<InProcess> {
 async function call(django: DjangoService, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
   const { client } = await connectWith(django);
   return (await client.callTool({ name, arguments: args })) as CallToolResult;
-}
-
-function text(result: CallToolResult): string {
-  return result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
 }
 
 const failing = (error: Error): Partial<DjangoService> => ({
@@ -50,7 +47,7 @@ describe("list_routes", () => {
     const result = await call(django, "list_routes", { method: "GET", name: "book" });
     expect(django.calls.routes).toEqual([{ method: "GET", name: "book" }]);
     expect(result.structuredContent).toEqual(FAKE_ROUTES);
-    expect(JSON.parse(text(result))).toEqual(FAKE_ROUTES);
+    expect(JSON.parse(textOf(result))).toEqual(FAKE_ROUTES);
   });
 
   test("an unknown HTTP method is refused before the service is asked", async () => {
@@ -64,13 +61,13 @@ describe("list_routes", () => {
     const error = new ProjectError("failed", "No module named 'nope'", "ModuleNotFoundError", ['File "/project/urls.py", line 3, in <module>']);
     const result = await call(fakeDjango(failing(error)), "list_routes");
     expect(result.isError).toBe(true);
-    expect(text(result)).toStartWith("Listing the routes failed (ModuleNotFoundError): No module named 'nope'");
-    expect(text(result)).toContain('File "/project/urls.py", line 3');
+    expect(textOf(result)).toStartWith("Listing the routes failed (ModuleNotFoundError): No module named 'nope'");
+    expect(textOf(result)).toContain('File "/project/urls.py", line 3');
   });
 
   test("Django that could not be set up is said so", async () => {
     const result = await call(fakeDjango(failing(new ProjectError("setup_failed", "settings exploded", "RuntimeError"))), "list_routes");
-    expect(text(result)).toStartWith("Django could not be set up for this project: settings exploded");
+    expect(textOf(result)).toStartWith("Django could not be set up for this project: settings exploded");
   });
 
   test("a lost sidecar is a tool error that says to try again", async () => {
@@ -79,12 +76,12 @@ describe("list_routes", () => {
       "list_routes",
     );
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain("Try again");
+    expect(textOf(result)).toContain("Try again");
   });
 
   test("a contract violation is reported as our bug, not the user's", async () => {
     const result = await call(fakeDjango(failing(new SidecarProtocolError("the sidecar's result for routes.list is off the contract"))), "list_routes");
-    expect(text(result)).toContain("internal error of mcp-django");
+    expect(textOf(result)).toContain("internal error of mcp-django");
   });
 });
 
@@ -99,19 +96,19 @@ describe("shell", () => {
   test("execute without code is a tool error that says what to pass", async () => {
     const result = await call(fakeDjango(), "shell", { code: "  " });
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain("needs code");
+    expect(textOf(result)).toContain("needs code");
   });
 
   test("reset with code is a tool error", async () => {
     const result = await call(fakeDjango(), "shell", { action: "reset", code: "x = 1" });
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain("takes no code");
+    expect(textOf(result)).toContain("takes no code");
   });
 
   test("reset returns the service's notice", async () => {
     const result = await call(fakeDjango(), "shell", { action: "reset" });
     expect((result.structuredContent as { notice: string }).notice).toBe("Shell session reset.");
-    expect(text(result)).toStartWith("Shell session reset: all variables and imports were cleared.");
+    expect(textOf(result)).toStartWith("Shell session reset: all variables and imports were cleared.");
   });
 
   test.each([
@@ -129,7 +126,7 @@ describe("shell", () => {
     };
     const result = await call(django, "shell", { code: "1" });
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain(expected);
+    expect(textOf(result)).toContain(expected);
   });
 
   test("a timeout over an hour is refused", async () => {
@@ -147,17 +144,17 @@ describe("read_resource", () => {
   test("an unknown URI is a tool error that lists the resources", async () => {
     const result = await call(fakeDjango(), "read_resource", { uri: "django://nope" });
     expect(result.isError).toBe(true);
-    expect(text(result)).toStartWith("No resource django://nope. This server's resources: django://project");
+    expect(textOf(result)).toStartWith("No resource django://nope. This server's resources: django://project");
   });
 
   test("a missing app is a tool error with the service's message", async () => {
     const result = await call(fakeDjango(), "read_resource", { uri: "django://app/nope" });
     expect(result.isError).toBe(true);
-    expect(text(result)).toBe("No installed app with label 'nope'.");
+    expect(textOf(result)).toBe("No installed app with label 'nope'.");
   });
 
   test("text that is not a URI is a tool error", async () => {
     const result = await call(fakeDjango(), "read_resource", { uri: "models please" });
-    expect(text(result)).toStartWith('"models please" is not a URI.');
+    expect(textOf(result)).toStartWith('"models please" is not a URI.');
   });
 });

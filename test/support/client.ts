@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./paths.ts";
 
 export interface Connected {
@@ -58,4 +58,14 @@ export async function shell(client: Client, code: string, extra: Record<string, 
 
 export function textOf(result: CallToolResult): string {
   return result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+}
+
+/** The JSON-RPC error a `resources/read` of `uri` fails with; throws when it does not fail that way. */
+export async function readResourceError(client: Client, uri: string): Promise<McpError> {
+  const error: unknown = await client.readResource({ uri }).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof McpError)) throw new Error(`${uri}: expected an MCP error, got ${String(error)}`);
+  return error;
 }
