@@ -109,7 +109,12 @@ export function createSupervisor(source: SidecarSource): Supervisor {
   };
 
   /** One try of a call; `retried` once it runs again because its sidecar was lost before it began. */
-  const attempt = async <K extends OpName>(op: K, args: OpArgs<K>, options: CallOptions, retried: boolean): Promise<CallOutcome<OpResult<K>>> => {
+  const attempt = async <K extends OpName>(
+    op: K,
+    wireArgs: Record<string, unknown>,
+    options: CallOptions,
+    retried: boolean,
+  ): Promise<CallOutcome<OpResult<K>>> => {
     const running = await untilAborted(ensure(), options.signal);
     // The sidecar runs one request at a time and says when each starts: the timeout counts from
     // then, and only a started request can need its sidecar given up. A queued one is dropped.
@@ -132,9 +137,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
       running.sidecar.connection.cancel(id, reason);
       armGiveUp();
     };
-    const wireArgs = OPS[op].args.safeParse(args);
-    if (!wireArgs.success) throw new SidecarProtocolError(`arguments for ${op} are off the contract: ${wireArgs.error.message}`);
-    const { id, result } = running.sidecar.connection.request(op, wireArgs.data, (event) => {
+    const { id, result } = running.sidecar.connection.request(op, wireArgs, (event) => {
       if (event.kind === "started") {
         started = true;
         if (options.timeoutMs) timeoutTimer = setTimeout(() => interrupt("timeout"), options.timeoutMs);
@@ -161,7 +164,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
           // Nothing of the call ran (the sidecar died while idle, or with the call queued): it is
           // safe to run it on a fresh sidecar, whose result then says the state was reset.
           forget(running, why);
-          return attempt(op, args, options, true);
+          return attempt(op, wireArgs, options, true);
         }
         const lost = running.sidecar.mode === "spawned" ? "The Python sidecar ended" : "The connection to the Django process was lost";
         throw new SidecarLostError(`${lost} while running this call (${why})`);
@@ -178,7 +181,12 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     start: async () => (await ensure()).sidecar.connection.hello,
     mode: () => latest?.sidecar.mode,
     active: () => current !== undefined,
-    call: (op, args, options = {}) => attempt(op, args, options, false),
+    async call(op, args, options = {}) {
+      // Checked once, before waiting for a sidecar: a call off the contract is our bug, not worth starting one for.
+      const wireArgs = OPS[op].args.safeParse(args);
+      if (!wireArgs.success) throw new SidecarProtocolError(`arguments for ${op} are off the contract: ${wireArgs.error.message}`);
+      return attempt(op, wireArgs.data, options, false);
+    },
     async stop() {
       stopping = true;
       shutdown.abort();
