@@ -8,11 +8,13 @@ import { createDjangoService } from "./django/service.ts";
 import { ConfigError, SidecarStartError } from "./errors.ts";
 import { log, setDebug } from "./log.ts";
 import { choosePython } from "./project/python.ts";
-import { locateProject } from "./project/settings.ts";
+import { locateProject, type ProjectLocation } from "./project/settings.ts";
+import { type ProjectWatcher, watchProject } from "./project/watcher.ts";
 import { createServer } from "./server.ts";
 import { lookUpDevServer } from "./sidecar/devserver.ts";
 import type { Hello } from "./sidecar/protocol.ts";
 import { commandSource, devServerSource, type SidecarSource, spawnedSource } from "./sidecar/sources.ts";
+import type { SidecarLaunch } from "./sidecar/spawn.ts";
 import { createSupervisor, type Supervisor } from "./sidecar/supervisor.ts";
 import { isLoopback } from "./transports/guard.ts";
 import { serveHttp, validatePath } from "./transports/http.ts";
@@ -33,6 +35,11 @@ const cliArgs = {
   attach: {
     type: "boolean",
     description: "Insist on the project's running dev server (--no-attach: always start a sidecar; default: attach when one listens)",
+  },
+  reload: {
+    type: "boolean",
+    default: true,
+    description: "Pick up edits to the project's code on the next call, carrying the shell session over (--no-reload: keep the first process)",
   },
   "sidecar-socket": { type: "string", description: "Internal: the socket of python manage.py mcp's process" },
 } as const satisfies ArgsDef;
@@ -101,16 +108,12 @@ interface Source {
   label: string;
   /** For the stdio connection hint; absent under manage.py mcp. */
   project?: { root: string; python: string };
+  /** The folders whose code the sidecar loads: the project's and --pythonpath's. */
+  codeRoots?: string[];
 }
 
-/** Where the shell runs: manage.py mcp's process, the project's dev server, or a spawned sidecar. */
-function chooseSource(args: CliArgs, client: string, onCommandGone: () => void): Source {
-  const socket = args["sidecar-socket"];
-  if (socket) {
-    const secret = process.env.MCP_DJANGO_SIDECAR_SECRET;
-    if (!secret) throw new ConfigError("--sidecar-socket is for python manage.py mcp, which also passes MCP_DJANGO_SIDECAR_SECRET");
-    return { source: commandSource(socket, secret, client, onCommandGone), label: "the manage.py mcp process" };
-  }
+/** The project in the working directory, and how to spawn a sidecar for it. */
+function projectLaunch(args: CliArgs): { project: ProjectLocation; python: string; launch: SidecarLaunch } {
   const cwd = process.cwd();
   const project = locateProject(cwd, args.settings, process.env);
   const python = choosePython(args.python, project.root, process.env, cwd);
@@ -122,11 +125,43 @@ function chooseSource(args: CliArgs, client: string, onCommandGone: () => void):
     // Relative to where the user ran us; the sidecar runs in the project root.
     pythonPath: args.pythonpath ? [resolve(cwd, args.pythonpath)] : [],
   };
+  return { project, python: python.path, launch };
+}
+
+/** Where the shell runs: manage.py mcp's process, the project's dev server, or a spawned sidecar. */
+function chooseSource(args: CliArgs, client: string, onCommandGone: () => void): Source {
+  const socket = args["sidecar-socket"];
+  if (socket) {
+    const secret = process.env.MCP_DJANGO_SIDECAR_SECRET;
+    if (!secret) throw new ConfigError("--sidecar-socket is for python manage.py mcp, which also passes MCP_DJANGO_SIDECAR_SECRET");
+    // Fresh code needs a fresh process: after an edit, calls move to a sidecar of our own, when
+    // the project can be found from here (manage.py mcp passes its interpreter).
+    const found = (() => {
+      try {
+        return projectLaunch(args);
+      } catch (error) {
+        log.debug(`edits are not picked up: ${(error as Error).message}`);
+        return undefined;
+      }
+    })();
+    const fresh = found && spawnedSource(found.launch, client);
+    return {
+      source: commandSource(socket, secret, client, onCommandGone, fresh),
+      label: "the manage.py mcp process",
+      codeRoots: found && [found.project.root, ...found.launch.pythonPath],
+    };
+  }
+  const { project, python, launch } = projectLaunch(args);
   if (args.attach === true && lookUpDevServer(project.root).state === "absent") {
     throw new ConfigError(`--attach: no dev server of ${project.root} is listening; start python manage.py runserver with "mcp_django" in INSTALLED_APPS`);
   }
   const source = args.attach === false ? spawnedSource(launch, client) : devServerSource(project.root, launch, client, args.attach === true);
-  return { source, label: `${project.settingsModule} (${project.root})`, project: { root: project.root, python: python.path } };
+  return {
+    source,
+    label: `${project.settingsModule} (${project.root})`,
+    project: { root: project.root, python },
+    codeRoots: [project.root, ...launch.pythonPath],
+  };
 }
 
 async function serve(args: CliArgs): Promise<void> {
@@ -138,16 +173,26 @@ async function serve(args: CliArgs): Promise<void> {
   // Names this server's shell sessions in the sidecar, apart from other MCP servers attached to it.
   const client = randomBytes(6).toString("hex");
   let exit: (code: number) => Promise<never> = (code) => process.exit(code);
-  const { source, label, project } = chooseSource(args, client, () => void exit(0));
+  const { source, label, project, codeRoots } = chooseSource(args, client, () => void exit(0));
 
-  const supervisor = createSupervisor(source);
-  const cleanups: (() => Promise<void>)[] = [];
+  let watcher: ProjectWatcher | undefined;
+  const supervisor = createSupervisor(source, { flushChanges: () => watcher?.flush() });
+  if (args.reload && codeRoots) watcher = watchProject({ roots: codeRoots, onChange: (files) => supervisor.codeChanged(files) });
+  const cleanups: (() => Promise<void>)[] = [async () => watcher?.close()];
   exit = exitOnce(supervisor, cleanups);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void exit(0));
   // Start Python now, so django.setup() overlaps with the client's handshake.
-  watchStartup(supervisor.start(), exit);
+  const hello = supervisor.start();
+  watchStartup(hello, exit);
+  hello.then(
+    ({ asset_dirs }) => watcher?.ignore(asset_dirs ?? []),
+    () => undefined,
+  );
 
-  const context: ServerContext = { django: createDjangoService(supervisor, client), activity: createActivity() };
+  const context: ServerContext = {
+    django: createDjangoService(supervisor, client, watcher && (() => watcher.changedSinceStart())),
+    activity: createActivity(),
+  };
   if (http) {
     const served = serveHttp({
       ...http,

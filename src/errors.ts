@@ -25,6 +25,11 @@ export class SidecarLostError extends Error {
   override name = "SidecarLostError";
 }
 
+/** The sidecar has no namespace for a shell session we hold state for: it must be restored there first. */
+export class StateMissingError extends Error {
+  override name = "StateMissingError";
+}
+
 /** The client cancelled the call before the sidecar could take it. */
 export class CallCancelledError extends Error {
   override name = "CallCancelledError";
@@ -62,7 +67,7 @@ export class ProjectError extends Error {
 
   /** For a message the user can act on: what failed, the message, the Python traceback. */
   describe(failing: string): string {
-    const what = this.kind === "setup_failed" ? "Django could not be set up for this project" : `${failing} (${this.excType ?? "error"})`;
+    const what = `${this.kind === "setup_failed" ? "Django could not be set up for this project" : failing} (${this.excType ?? "error"})`;
     const trace = this.traceback.length ? `\nTraceback (most recent call last):\n${this.traceback.join("\n")}` : "";
     return `${what}: ${this.message}${trace}`;
   }

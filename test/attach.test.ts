@@ -83,14 +83,17 @@ describe("attached to a running dev server", () => {
     expect(next.notice).toContain("state was reset");
   });
 
-  test("a reload of the dev server is followed: the next call re-attaches and says the state was reset", async () => {
+  test("an edit reloads the dev server: the next call re-attaches with the session's imports restored, and says so", async () => {
+    await shell(server.client, "from bookshop import views as reloaded_views\nmarker = 1");
     const oldPid = registration(devServer).pid;
     const now = new Date();
     utimesSync(join(EXAMPLE, "bookshop", "views.py"), now, now);
-    await waitFor("the reload", () => registration(devServer).pid !== oldPid);
-    const result = await shell(server.client, "import os\nos.getpid()");
-    expect(result.output.value).toBe(String(registration(devServer).pid));
-    expect(result.notice).toContain("state was reset");
+    const result = await shell(server.client, "import os\n(reloaded_views.__name__, os.getpid())");
+    expect(result.output.value).toBe(`('bookshop.views', ${registration(devServer).pid})`);
+    expect(registration(devServer).pid).not.toBe(oldPid);
+    expect(result.notice).toContain("bookshop/views.py");
+    expect(result.notice).toMatch(/Restored imports and definitions: .*reloaded_views/);
+    expect(result.notice).toMatch(/Not restored .*marker/);
   });
 });
 

@@ -4,10 +4,10 @@
  */
 
 /** Bumped on any incompatible change; both sides check it in the hello exchange. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** What a failed request's error says went wrong, as a kind the caller can act on. */
-export const ERROR_KINDS = ["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable"] as const;
+export const ERROR_KINDS = ["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable", "state_missing"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** Events the sidecar sends about a request while it runs. */

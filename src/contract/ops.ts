@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { ErrorKind } from "./constants.ts";
-import { appDetailSchema, appSchema, executionSchema, modelSchema, projectSchema, routeFiltersSchema, routeListSchema } from "./payloads.ts";
+import { appDetailSchema, appSchema, modelSchema, projectSchema, restoreStepSchema, routeFiltersSchema, routeListSchema, shellRunSchema } from "./payloads.ts";
 
 interface OpSpec<A extends z.ZodObject, R extends z.ZodObject> {
   args: A;
@@ -19,13 +19,23 @@ const op = <A extends z.ZodObject, R extends z.ZodObject>(spec: OpSpec<A, R>) =>
 
 const DJANGO_ERRORS = ["invalid_args", "setup_failed", "failed", "unsendable"] as const satisfies ErrorKind[];
 const LOOKUP_ERRORS = ["invalid_args", "not_found", "setup_failed", "failed", "unsendable"] as const satisfies ErrorKind[];
+const SHELL_ERRORS = [...DJANGO_ERRORS, "state_missing"] as const satisfies ErrorKind[];
 const noArgs = z.object({});
 
 export const OPS = {
   "shell.execute": op({
-    args: z.object({ session: z.string(), code: z.string(), timeout: z.number(), limit: z.number().int().optional() }),
-    result: executionSchema,
-    errors: DJANGO_ERRORS,
+    args: z.object({
+      session: z.string(),
+      code: z.string(),
+      timeout: z.number(),
+      limit: z.number().int().optional(),
+      /** The session has state we know of: a sidecar without it answers state_missing instead of running. */
+      has_state: z.boolean().optional(),
+      /** Re-run first where the session is new (it moved here from another sidecar). */
+      restore: z.array(restoreStepSchema).optional(),
+    }),
+    result: shellRunSchema,
+    errors: SHELL_ERRORS,
     needsDjango: true,
   }),
   "shell.reset": op({ args: z.object({ session: z.string() }), result: z.object({}), errors: ["invalid_args", "failed"], needsDjango: false }),

@@ -33,6 +33,15 @@ export const projectSchema = z.object({
 });
 export type Project = z.infer<typeof projectSchema>;
 
+/** How current the code calls run on is: added by the server to what the sidecar says of the project. */
+export const codeStatusSchema = z.object({
+  loaded_at: z.string().nullable().describe("When the process calls run in loaded the project's code (ISO 8601); null before the first call"),
+  reload: z.boolean().describe("Whether edits to the project's code are picked up by the next call (off with --no-reload)"),
+  changed_since_start: z.array(z.string()).describe("Project files changed since the server started, relative to the project folder"),
+});
+export const projectInfoSchema = projectSchema.extend({ code: codeStatusSchema });
+export type ProjectInfo = z.infer<typeof projectInfoSchema>;
+
 export const appSchema = z.object({
   name: z.string(),
   label: z.string(),
@@ -114,3 +123,26 @@ export const executionSchema = z.object({
   stderr: z.string(),
 });
 export type Execution = z.infer<typeof executionSchema>;
+
+/** One top-level statement of a run: imports and definitions are re-run when a session moves to a new sidecar. */
+export const statementSchema = z.object({
+  kind: z.enum(["import", "definition", "other"]),
+  source: z.string(),
+  names: z.array(z.string()).describe("Names the statement bound (only those that really changed)"),
+});
+export type Statement = z.infer<typeof statementSchema>;
+
+/** What a run did to its session's namespace: the history a session carries across sidecars. */
+export const runRecordSchema = z.object({ statements: z.array(statementSchema), deleted: z.array(z.string()) });
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** A statement to re-run in a new sidecar, with the step of the session it came from. */
+export const restoreStepSchema = z.object({ step: z.number().int(), source: z.string() });
+export type RestoreStep = z.infer<typeof restoreStepSchema>;
+
+/** A run as the sidecar answers it: the execution, what it bound, and which restored statements failed. */
+export const shellRunSchema = executionSchema.extend({
+  record: runRecordSchema,
+  restore_failures: z.array(restoreStepSchema.extend({ error: z.string() })).optional(),
+});
+export type ShellRun = z.infer<typeof shellRunSchema>;

@@ -3,12 +3,13 @@
  * Tools and resources depend on this interface only; the in-process tests give them a fake.
  */
 import type { OpArgs, OpName, OpResult } from "../contract/ops.ts";
-import type { AppDetail, AppInfo, ModelInfo, Project, RouteFilters, RouteList } from "../contract/payloads.ts";
+import type { AppDetail, AppInfo, ModelInfo, ProjectInfo, RouteFilters, RouteList } from "../contract/payloads.ts";
 import type { Supervisor } from "../sidecar/supervisor.ts";
 import { createShell, type Shell } from "./shell.ts";
 
 export interface DjangoService {
-  project(signal?: AbortSignal): Promise<Project>;
+  /** The project as the sidecar sees it, and how current its code is. */
+  project(signal?: AbortSignal): Promise<ProjectInfo>;
   apps(signal?: AbortSignal): Promise<AppInfo[]>;
   /** Raises NotFoundError for a label that is not installed. */
   app(appLabel: string, signal?: AbortSignal): Promise<AppDetail>;
@@ -22,12 +23,19 @@ export interface DjangoService {
 /** Introspection is quick; this bounds one whose project hangs (a URLconf blocking on import, say). */
 const INTROSPECTION_TIMEOUT_MS = 60_000;
 
-/** The service over the supervised sidecar; `client` names this server's shell sessions in it. */
-export function createDjangoService(supervisor: Supervisor, client: string): DjangoService {
+/**
+ * The service over the supervised sidecar; `client` names this server's shell sessions in it.
+ * `changedFiles` lists the project files changed since start, when edits are picked up.
+ */
+export function createDjangoService(supervisor: Supervisor, client: string, changedFiles?: () => string[]): DjangoService {
   const introspect = async <K extends OpName>(op: K, args: OpArgs<K>, signal?: AbortSignal): Promise<OpResult<K>> =>
     (await supervisor.call(op, args, { timeoutMs: INTROSPECTION_TIMEOUT_MS, signal })).result;
   return {
-    project: (signal) => introspect("introspect.project", {}, signal),
+    async project(signal) {
+      const project = await introspect("introspect.project", {}, signal);
+      const code = { loaded_at: supervisor.loadedAt()?.toISOString() ?? null, reload: changedFiles !== undefined, changed_since_start: changedFiles?.() ?? [] };
+      return { ...project, code };
+    },
     apps: async (signal) => (await introspect("introspect.apps", {}, signal)).apps,
     app: (appLabel, signal) => introspect("introspect.app", { app_label: appLabel }, signal),
     models: async (signal) => (await introspect("introspect.models", {}, signal)).models,

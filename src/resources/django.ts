@@ -58,7 +58,7 @@ export function registerDjangoResources(registry: ResourceRegistry, { django }: 
     {
       title: "Django project",
       description:
-        "Python interpreter (version, prefix, sys.path) and Django configuration: version, settings module, BASE_DIR, DEBUG, installed apps, AUTH_USER_MODEL, databases (engine and name only).",
+        "Python interpreter (version, prefix, sys.path) and Django configuration: version, settings module, BASE_DIR, DEBUG, installed apps, AUTH_USER_MODEL, databases (engine and name only); where calls run, and when the code they run was loaded and which files changed since the server started.",
       mimeType: JSON_MIME,
     },
     async (uri, extra) => jsonContents(uri, await django.project(extra.signal)),

@@ -1,6 +1,6 @@
 import { createConnection, type Socket } from "node:net";
 import { type CancelReason, PROTOCOL_VERSION } from "../contract/constants.ts";
-import { FrameError, NotFoundError, ProjectError, SidecarLostError, SidecarProtocolError, SidecarStartError } from "../errors.ts";
+import { FrameError, NotFoundError, ProjectError, SidecarLostError, SidecarProtocolError, SidecarStartError, StateMissingError } from "../errors.ts";
 import { log } from "../log.ts";
 import { createFrameDecoder, encodeFrame } from "./framing.ts";
 import { type Hello, helloSchema, incomingSchema, type SidecarEvent, type WireError } from "./protocol.ts";
@@ -30,6 +30,8 @@ function errorFromWire({ kind, message, exc_type, traceback }: WireError): Error
   switch (kind) {
     case "not_found":
       return new NotFoundError(message);
+    case "state_missing":
+      return new StateMissingError(message);
     case "setup_failed":
     case "failed":
       return new ProjectError(kind, message, exc_type ?? undefined, traceback);

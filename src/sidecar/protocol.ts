@@ -14,6 +14,8 @@ export const helloSchema = z.object({
   settings_module: z.string().nullish(),
   django: z.string().nullish(),
   setup_error: exceptionSchema.extend({ kind: z.enum(["django_missing", "setup_failed"]) }).nullish(),
+  /** MEDIA_ROOT and STATIC_ROOT: files, not code, so not watched for changes. */
+  asset_dirs: z.array(z.string()).optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 

@@ -10,6 +10,8 @@ import { type SidecarLaunch, spawnSidecar } from "./spawn.ts";
 const START_TIMEOUT_MS = 60_000;
 /** A dev server's or manage.py mcp's socket answers at once, or not at all. */
 const ATTACH_TIMEOUT_MS = 5_000;
+/** How long a dev server that refused us may take to show it was being replaced (an autoreload in progress). */
+const SUCCESSOR_WAIT_MS = 2_000;
 /** How often, at most, a spawned sidecar checks whether a dev server has come (back). */
 const DEV_SERVER_CHECK_MS = 1_000;
 
@@ -115,17 +117,34 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
       throw error;
     }
   };
+  /** Whether the dev server `gone` refused us because it was being replaced (an autoreload): then its successor is worth trying. */
+  const replacedSoon = async (gone: Registration) => {
+    const deadline = Date.now() + SUCCESSOR_WAIT_MS;
+    while (Date.now() < deadline) {
+      const found = lookUpDevServer(projectRoot);
+      if (found.state === "absent") return false;
+      if (found.state === "reloading" || identity(found.registration) !== identity(gone)) return true;
+      await Bun.sleep(50);
+    }
+    return false;
+  };
   return {
     async open(signal) {
-      const registration = await findDevServer(projectRoot);
-      if (registration && !refused.has(identity(registration))) {
+      let registration = await findDevServer(projectRoot);
+      while (registration && !refused.has(identity(registration))) {
         try {
           return await attach(registration);
         } catch (error) {
+          if (await replacedSoon(registration)) {
+            registration = await findDevServer(projectRoot);
+            continue;
+          }
           if (insist) throw error;
           log.warn(`could not attach to the dev server (${(error as Error).message}); starting a sidecar of our own`);
+          break;
         }
-      } else if (insist) {
+      }
+      if (insist) {
         throw new SidecarStartError(
           `no dev server of this project is listening: start it (python manage.py runserver, with "mcp_django" in INSTALLED_APPS) or drop --attach`,
         );
@@ -142,16 +161,23 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
   };
 }
 
-/** `python manage.py mcp`: the one sidecar in the command's process; once it is gone, so are we. */
-export function commandSource(socket: string, secret: string, client: string, onGone: () => void): SidecarSource {
+/**
+ * `python manage.py mcp`: first the sidecar in the command's process; once it is gone, so are we.
+ * After an edit of the project's code, sidecars from `fresh` (spawned, with the command's
+ * interpreter): the command's process keeps the code it loaded, so it is left idle, not closed.
+ */
+export function commandSource(socket: string, secret: string, client: string, onGone: () => void, fresh?: SidecarSource): SidecarSource {
   let opened = false;
   return {
-    async open() {
-      if (opened) throw new SidecarStartError("the manage.py mcp process has ended", true);
+    async open(signal) {
+      if (opened) {
+        if (fresh) return fresh.open(signal);
+        throw new SidecarStartError("the manage.py mcp process has ended", true);
+      }
       opened = true;
       const sidecar = await connectTo("command", socket, secret, client, "the manage.py mcp process ended");
       void sidecar.ended.then(onGone);
-      return sidecar;
+      return fresh ? { ...sidecar, stop: () => undefined } : sidecar;
     },
   };
 }

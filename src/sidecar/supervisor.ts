@@ -7,6 +7,11 @@ import type { Sidecar, SidecarSource } from "./sources.ts";
 
 /** After an interrupt, how long the code gets to stop before its sidecar is given up. */
 export const INTERRUPT_GRACE_MS = 2_000;
+/**
+ * After a change, how long a dev server gets to reload before calls go on in it: Django's
+ * autoreloader checks once a second, and a file it never loaded doesn't make it reload at all.
+ */
+export const DEV_SERVER_RELOAD_GRACE_MS = 2_500;
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -14,12 +19,25 @@ export interface CallOptions {
   onEvent?: (event: SidecarEvent) => void;
 }
 
+/** Why a sidecar took over from the previous one. */
+export interface Replacement {
+  /** Why the previous one ended or was left ("it was killed by SIGKILL", "catalog/models.py changed"). */
+  why: string;
+  /** The project files whose change caused it, when that was the cause. */
+  changedFiles?: string[];
+}
+
 export interface CallOutcome<T> {
   result: T;
   /** Which sidecar answered: 1 for the first, one more for each replacement. */
   generation: number;
   /** Why the previous sidecar ended, when this one replaced it. */
-  replaced?: string;
+  replaced?: Replacement;
+}
+
+export interface SupervisorOptions {
+  /** Delivers changes seen but not yet reported (called at every call boundary, so a save just before a call counts). */
+  flushChanges?: () => void;
 }
 
 export interface Supervisor {
@@ -31,15 +49,38 @@ export interface Supervisor {
   active(): boolean;
   /** Runs `op` in the sidecar and parses its result by the contract. */
   call<K extends OpName>(op: K, args: OpArgs<K>, options?: CallOptions): Promise<CallOutcome<OpResult<K>>>;
+  /**
+   * The project's code changed: calls from the next one on run in a sidecar that loaded it
+   * afterwards. A fresh sidecar is prepared now, so that it is usually ready by then; calls
+   * running meanwhile finish where they are.
+   */
+  codeChanged(files: string[]): void;
+  /** When the sidecar calls now run in was started (attached: connected to), if there is one. */
+  loadedAt(): Date | undefined;
   stop(): Promise<void>;
 }
 
 interface Running {
   sidecar: Sidecar;
   generation: number;
-  replaced?: string;
+  /** The code version it loaded (see `codeChanged`). */
+  codeVersion: number;
+  loadedAt: Date;
+  replaced?: Replacement;
   /** Why we stopped it, when we did: reported instead of a bare "connection closed". */
   stoppedBecause?: string;
+  /** The changed files it ended for (a dev server reloading after a change). */
+  changedFiles?: string[];
+  /** Calls sent to it and not yet answered: a sidecar left for fresh code is stopped once this is 0. */
+  inFlight: number;
+  /** A dev server being given the time to reload after a change. */
+  reloading?: Promise<void>;
+}
+
+/** "a.py, b.py and 3 more" */
+export function describeFiles(files: readonly string[], shown = 3): string {
+  if (files.length <= shown) return files.join(", ");
+  return `${files.slice(0, shown).join(", ")} and ${files.length - shown} more`;
 }
 
 /** Rejects as soon as the client cancels: a call must not wait for a sidecar it no longer wants. */
@@ -58,17 +99,26 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
  * enforces per-call timeouts (interrupt first, then give the sidecar up) and turns client
  * cancellation into an interrupt.
  */
-export function createSupervisor(source: SidecarSource): Supervisor {
+export function createSupervisor(source: SidecarSource, options: SupervisorOptions = {}): Supervisor {
   let current: Promise<Running> | undefined;
   let latest: Running | undefined;
-  /** Why the previous sidecar ended, until a new one has started. */
-  let previousEnd: string | undefined;
+  /** Why the previous sidecar ended, until a new one has started; and the code version it had loaded. */
+  let previousEnd: Replacement | undefined;
+  let previousVersion: number | undefined;
   let generation = 0;
+  /** Counts the changes of the project's code; each sidecar remembers the count it loaded. */
+  let codeVersion = 0;
+  /** Each changed file with the code version its last change made. */
+  const changes = new Map<string, number>();
+  /** A sidecar started for the latest code before any call needs it. */
+  let prepared: { codeVersion: number; running: Promise<Running> } | undefined;
   let stopping = false;
   /** Aborts a sidecar still starting when the server stops. */
   const shutdown = new AbortController();
 
-  const forget = (running: Running, why: string) => {
+  const changedSince = (version: number) => [...changes].filter(([, changed]) => changed > version).map(([file]) => file);
+
+  const forget = (running: Running, why: Replacement) => {
     if (running !== latest) return;
     latest = current = undefined;
     previousEnd = why;
@@ -76,36 +126,119 @@ export function createSupervisor(source: SidecarSource): Supervisor {
 
   const retire = (running: Running, because: string) => {
     running.stoppedBecause ??= because;
-    forget(running, because);
+    forget(running, { why: because });
     running.sidecar.stop("SIGKILL");
   };
 
-  const ensure = (): Promise<Running> => {
-    if (stopping) return Promise.reject(new ShuttingDownError("the server is shutting down"));
-    if (latest) {
-      const reason = source.better?.(latest.sidecar);
-      if (reason) retire(latest, reason);
-    }
-    if (current) return current;
-    const starting = source.open(shutdown.signal).then((sidecar) => {
+  /** Sidecars left for fresh code that still finish a call. */
+  const leaving = new Set<Running>();
+
+  /** Stops `running` as soon as no call is left on it (a call in progress is never disturbed). */
+  const leave = (running: Running, because: string) => {
+    running.stoppedBecause ??= because;
+    leaving.add(running);
+    stopIfLeft(running);
+  };
+
+  const stopIfLeft = (running: Running) => {
+    if (running.inFlight > 0 || !leaving.delete(running)) return;
+    running.sidecar.stop("SIGKILL");
+  };
+
+  /** A new sidecar from the source, for the code as it is now; not yet the one calls go to. */
+  const launch = (): Promise<Running> => {
+    const loadsVersion = codeVersion;
+    return source.open(shutdown.signal).then((sidecar) => {
       const { hello } = sidecar.connection;
       log.debug(`sidecar ready (${sidecar.mode}): Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
-      const running: Running = { sidecar, generation: ++generation, replaced: previousEnd };
-      previousEnd = undefined;
-      latest = running;
+      const running: Running = { sidecar, generation: 0, codeVersion: loadsVersion, loadedAt: new Date(), inFlight: 0 };
       void sidecar.ended.then((ending) => {
         if (stopping) return;
         const why = running.stoppedBecause ?? ending;
         if (running === latest) log.warn(`the Python sidecar ended (${why}); the next call gets a new one`);
-        forget(running, why);
+        // A dev server that went away after a change was most likely reloaded by it.
+        const reloadedFor = running.sidecar.mode === "attached" && running.codeVersion < codeVersion ? changedSince(running.codeVersion) : undefined;
+        forget(running, { why, changedFiles: running.changedFiles ?? reloadedFor });
       });
       return running;
     });
-    current = starting;
-    starting.catch(() => {
-      if (current === starting) current = undefined;
+  };
+
+  /** Makes `starting` the sidecar calls go to, once it is there. */
+  const install = (starting: Promise<Running>): Promise<Running> => {
+    const installed = starting.then((running) => {
+      if (stopping) {
+        running.sidecar.stop("SIGKILL");
+        throw new ShuttingDownError("the server is shutting down");
+      }
+      running.generation = ++generation;
+      // Whatever ended the previous sidecar, code changed since it loaded is news to the caller.
+      const changedFiles = previousEnd?.changedFiles ?? (previousVersion === undefined ? [] : changedSince(previousVersion));
+      running.replaced = previousEnd && { ...previousEnd, changedFiles: changedFiles.length ? changedFiles : undefined };
+      previousEnd = undefined;
+      previousVersion = running.codeVersion;
+      latest = running;
+      return running;
     });
-    return starting;
+    current = installed;
+    installed.catch(() => {
+      if (current === installed) current = undefined;
+    });
+    return installed;
+  };
+
+  const discardPrepared = () => {
+    void prepared?.running.then((running) => running.sidecar.stop("SIGKILL")).catch(() => undefined);
+    prepared = undefined;
+  };
+
+  /** Leaves a sidecar whose code is out of date for one with the latest code (prepared, if it is ready or coming). */
+  const switchToFreshCode = (stale: Running) => {
+    const files = changedSince(stale.codeVersion);
+    const why = `${describeFiles(files)} changed`;
+    forget(stale, { why, changedFiles: files });
+    leave(stale, why);
+    const fresh = prepared?.codeVersion === codeVersion ? prepared.running : launch();
+    if (prepared?.running !== fresh) discardPrepared();
+    prepared = undefined;
+    void install(fresh).then(
+      (running) => log.info(`${why}: calls now run in a fresh sidecar (pid ${running.sidecar.connection.hello.pid ?? "?"})`),
+      () => undefined,
+    );
+  };
+
+  /** A dev server reloads by itself after a change (Django's autoreloader): wait for that, briefly. */
+  const awaitReload = (running: Running): Promise<void> => {
+    running.reloading ??= (async () => {
+      const files = changedSince(running.codeVersion);
+      running.stoppedBecause = `${describeFiles(files)} changed and the dev server reloaded`;
+      running.changedFiles = files;
+      const reloaded = await Promise.race([running.sidecar.ended.then(() => true), Bun.sleep(DEV_SERVER_RELOAD_GRACE_MS).then(() => false)]);
+      if (reloaded) return;
+      running.stoppedBecause = running.changedFiles = undefined;
+      running.codeVersion = codeVersion;
+      log.warn(`the dev server did not reload after ${describeFiles(files)} changed (is it running with --noreload?): calls still run in the code it loaded`);
+    })().finally(() => {
+      running.reloading = undefined;
+    });
+    return running.reloading;
+  };
+
+  const ensure = async (): Promise<Running> => {
+    if (stopping) throw new ShuttingDownError("the server is shutting down");
+    options.flushChanges?.();
+    if (latest) {
+      const reason = source.better?.(latest.sidecar);
+      if (reason) retire(latest, reason);
+    }
+    if (latest && latest.codeVersion < codeVersion) {
+      if (latest.sidecar.mode === "attached") {
+        await awaitReload(latest);
+        return ensure();
+      }
+      switchToFreshCode(latest);
+    }
+    return current ?? install(launch());
   };
 
   /** One try of a call; `retried` once it runs again because its sidecar was lost before it began. */
@@ -116,6 +249,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     retried: boolean,
   ): Promise<CallOutcome<OpResult<K>>> => {
     const running = await untilAborted(ensure(), options.signal);
+    running.inFlight++;
     // The sidecar runs one request at a time and says when each starts: the timeout counts from
     // then, and only a started request can need its sidecar given up. A queued one is dropped.
     let started = false;
@@ -163,7 +297,7 @@ export function createSupervisor(source: SidecarSource): Supervisor {
         if (!started && !retried) {
           // Nothing of the call ran (the sidecar died while idle, or with the call queued): it is
           // safe to run it on a fresh sidecar, whose result then says the state was reset.
-          forget(running, why);
+          forget(running, { why });
           return attempt(op, wireArgs, options, true);
         }
         const lost = running.sidecar.mode === "spawned" ? "The Python sidecar ended" : "The connection to the Django process was lost";
@@ -174,6 +308,8 @@ export function createSupervisor(source: SidecarSource): Supervisor {
       clearTimeout(timeoutTimer);
       clearTimeout(giveUpTimer);
       options.signal?.removeEventListener("abort", onAbort);
+      running.inFlight--;
+      stopIfLeft(running);
     }
   };
 
@@ -181,6 +317,20 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     start: async () => (await ensure()).sidecar.connection.hello,
     mode: () => latest?.sidecar.mode,
     active: () => current !== undefined,
+    loadedAt: () => latest?.loadedAt,
+    codeChanged(files) {
+      codeVersion++;
+      for (const file of files) changes.set(file, codeVersion);
+      if (stopping) return;
+      if (!latest || latest.sidecar.mode === "attached") {
+        log.info(`${describeFiles(files)} changed: the next call ${latest ? "waits for the dev server to reload" : "loads the new code"}`);
+        return;
+      }
+      log.info(`${describeFiles(files)} changed: preparing a fresh sidecar for the next call`);
+      discardPrepared();
+      prepared = { codeVersion, running: launch() };
+      prepared.running.catch((error: Error) => log.debug(`the fresh sidecar could not start: ${error.message}`));
+    },
     async call(op, args, options = {}) {
       // Checked once, before waiting for a sidecar: a call off the contract is our bug, not worth starting one for.
       const wireArgs = OPS[op].args.safeParse(args);
@@ -190,6 +340,8 @@ export function createSupervisor(source: SidecarSource): Supervisor {
     async stop() {
       stopping = true;
       shutdown.abort();
+      discardPrepared();
+      for (const left of leaving) left.sidecar.stop("SIGKILL");
       const running = await current?.catch(() => undefined);
       if (!running) return;
       running.sidecar.connection.close();

@@ -11,7 +11,12 @@ export const DEFAULT_TIMEOUT_SECONDS = 30;
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export const shellInput = {
-  action: z.enum(["execute", "reset"]).default("execute").describe('"execute" runs `code`; "reset" clears the session\'s variables and imports.'),
+  action: z
+    .enum(["execute", "reset", "history"])
+    .default("execute")
+    .describe(
+      '"execute" runs `code`; "reset" clears the session\'s variables, imports and history; "history" returns the session\'s successful steps as a script.',
+    ),
   code: z.string().optional().describe("Python to run in the Django project. If the last statement is an expression, its repr() is returned."),
   timeout_seconds: z
     .number()
@@ -22,7 +27,11 @@ export const shellInput = {
 };
 
 export const shellOutput = executionSchema.extend({
-  notice: z.string().optional().describe("Something the caller should know, e.g. that the session state was reset."),
+  notice: z
+    .string()
+    .optional()
+    .describe("Something the caller should know, e.g. that the code changed and this call ran on the new code, with what was restored and what to re-run."),
+  script: z.string().optional().describe('action "history": the session\'s successful steps as a runnable script, imports first, steps numbered.'),
 });
 
 const PROGRESS_INTERVAL_MS = 5_000;
@@ -53,20 +62,26 @@ export function registerShellTool(server: McpServer, context: ServerContext): vo
         "Execute Python code in a persistent Django shell session (Django is set up, the ORM works). " +
         "Imports and variables persist between calls; the last expression's repr() is returned with " +
         'stdout and stderr. Exceptions come back as status "error" with the traceback. ' +
-        'Use action="reset" to clear the session when things get weird. Runs with full access to the ' +
+        "Edits to the project's code are picked up by the next call: it runs on the new code, with the " +
+        "session's imports and definitions restored; its notice names what changed and what to re-run. " +
+        'action="history" returns the session as a script; action="reset" clears it. Runs with full access to the ' +
         "project and its database: development only.",
       inputSchema: shellInput,
       outputSchema: shellOutput,
       annotations: { title: "Django shell", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     async ({ action, code, timeout_seconds }, extra): Promise<CallToolResult> => {
+      if (action !== "execute" && code !== undefined) {
+        return toolError(`action "${action}" takes no code: call it alone, then run your code with action "execute".`);
+      }
+      if (action === "history") {
+        const result = shell.history(extra.sessionId);
+        return structuredResult(result, result.script);
+      }
       if (action === "reset") {
-        if (code !== undefined) {
-          return toolError('action "reset" takes no code: call reset alone, then run your code with action "execute".');
-        }
         try {
           const result = await shell.reset(extra.sessionId);
-          return structuredResult(result, "Shell session reset: all variables and imports were cleared.");
+          return structuredResult(result, result.notice);
         } catch (error) {
           return toolErrorFrom(error, "Resetting the shell");
         }

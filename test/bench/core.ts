@@ -26,10 +26,10 @@ async function timeOneStart(): Promise<StartTimes> {
 }
 
 /** `python -c "import django; django.setup()"` for the same project: the floor a sidecar can't beat. */
-function timeDjangoSetup(): number {
+export function timeDjangoSetup(cwd = EXAMPLE): number {
   const started = performance.now();
   const result = Bun.spawnSync([VENV_PYTHON, "-c", "import django; django.setup()"], {
-    cwd: EXAMPLE,
+    cwd,
     env: { ...process.env, DJANGO_SETTINGS_MODULE: "bookshop.settings" },
     stdout: "ignore",
   });

@@ -2,8 +2,10 @@
 import { benchCore } from "./core.ts";
 import { benchDjangoPackages } from "./djangopackages.ts";
 import { benchIntrospection } from "./introspection.ts";
+import { benchReload } from "./reload.ts";
 
 process.stdout.write(`mcp-django benchmark — ${new Date().toISOString()}, ${navigator.hardwareConcurrency} cores\n`);
 await benchCore();
 await benchIntrospection();
+await benchReload();
 await benchDjangoPackages();

@@ -67,7 +67,7 @@ describe("list_routes", () => {
 
   test("Django that could not be set up is said so", async () => {
     const result = await call(fakeDjango(failing(new ProjectError("setup_failed", "settings exploded", "RuntimeError"))), "list_routes");
-    expect(textOf(result)).toStartWith("Django could not be set up for this project: settings exploded");
+    expect(textOf(result)).toStartWith("Django could not be set up for this project (RuntimeError): settings exploded");
   });
 
   test("a lost sidecar is a tool error that says to try again", async () => {
@@ -105,10 +105,22 @@ describe("shell", () => {
     expect(textOf(result)).toContain("takes no code");
   });
 
+  test("history with code is a tool error", async () => {
+    const result = await call(fakeDjango(), "shell", { action: "history", code: "x = 1" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('action "history" takes no code');
+  });
+
+  test("history returns the session's script, structured and as text", async () => {
+    const result = await call(fakeDjango(), "shell", { action: "history" });
+    expect((result.structuredContent as { script: string }).script).toContain("# Step 1\nx = 1");
+    expect(textOf(result)).toStartWith("# Shell session history: 1 step");
+  });
+
   test("reset returns the service's notice", async () => {
     const result = await call(fakeDjango(), "shell", { action: "reset" });
     expect((result.structuredContent as { notice: string }).notice).toBe("Shell session reset.");
-    expect(textOf(result)).toStartWith("Shell session reset: all variables and imports were cleared.");
+    expect(textOf(result)).toStartWith("Shell session reset.");
   });
 
   test.each([

@@ -14,9 +14,9 @@ from mcp_django.sidecar import contract, dispatch, errors
 def test_json_lists_every_op_with_its_argument_keys_result_keys_errors_and_needs_django():
     ops = contract.describe()["ops"]
     assert ops[contract.SHELL_EXECUTE] == {
-        "args": {"required": ["code", "session", "timeout"], "optional": ["limit"]},
-        "result": ["output", "status", "stderr", "stdout"],
-        "errors": ["failed", "invalid_args", "setup_failed", "unsendable"],
+        "args": {"required": ["code", "session", "timeout"], "optional": ["has_state", "limit", "restore"]},
+        "result": ["output", "record", "restore_failures", "status", "stderr", "stdout"],
+        "errors": ["failed", "invalid_args", "setup_failed", "state_missing", "unsendable"],
         "needs_django": True,
     }
     assert ops[contract.SHELL_RESET]["needs_django"] is False
@@ -29,7 +29,7 @@ def test_json_lists_every_op_with_its_argument_keys_result_keys_errors_and_needs
 
 def test_json_carries_the_protocol_and_the_vocabularies():
     described = contract.describe()
-    assert described["protocol"] == contract.PROTOCOL_VERSION == 2
+    assert described["protocol"] == contract.PROTOCOL_VERSION == 3
     assert described["error_kinds"] == [
         "unknown_op",
         "invalid_args",
@@ -37,6 +37,7 @@ def test_json_carries_the_protocol_and_the_vocabularies():
         "setup_failed",
         "failed",
         "unsendable",
+        "state_missing",
     ]
     assert described["event_kinds"] == ["started"]
     assert described["cancel_reasons"] == ["timeout", "cancelled"]

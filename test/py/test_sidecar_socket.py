@@ -1,4 +1,4 @@
-"""End to end: the spawned sidecar, as the MCP server starts it, over its socket (protocol 2)."""
+"""End to end: the spawned sidecar, as the MCP server starts it, over its socket (protocol 3)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def sidecar() -> Iterator[socket.socket]:
 
 
 def hello(conn: socket.socket) -> dict[str, Any]:
-    conn.sendall(encode_frame({"type": "hello", "protocol": 2, "secret": SECRET, "client": "test"}))
+    conn.sendall(encode_frame({"type": "hello", "protocol": 3, "secret": SECRET, "client": "test"}))
     reply = read_frame(conn)
     assert reply is not None
     return reply
@@ -74,7 +74,7 @@ def request(conn: socket.socket, request_id: str, op: str, args: dict[str, Any])
 
 def test_sidecar_says_hello_with_protocol_2_its_mode_and_django(sidecar):
     reply = hello(sidecar)
-    assert (reply["type"], reply["protocol"], reply["mode"]) == ("hello", 2, "spawned")
+    assert (reply["type"], reply["protocol"], reply["mode"]) == ("hello", 3, "spawned")
     assert reply["setup_error"] is None
     assert reply["settings_module"] == "bookshop.settings"
     assert "error" not in reply
@@ -82,7 +82,7 @@ def test_sidecar_says_hello_with_protocol_2_its_mode_and_django(sidecar):
 
 def test_sidecar_refuses_a_hello_of_another_protocol(sidecar):
     sidecar.sendall(encode_frame({"type": "hello", "protocol": 1, "secret": SECRET, "client": "test"}))
-    assert read_frame(sidecar) == {"type": "hello", "protocol": 2, "error": "protocol version mismatch"}
+    assert read_frame(sidecar) == {"type": "hello", "protocol": 3, "error": "protocol version mismatch"}
 
 
 def test_shell_execute_answers_with_the_value(sidecar):

@@ -1,4 +1,4 @@
-import type { AppDetail, AppInfo, ModelInfo, Project, RouteFilters, RouteList } from "../../src/contract/payloads.ts";
+import type { AppDetail, AppInfo, ModelInfo, ProjectInfo, RouteFilters, RouteList } from "../../src/contract/payloads.ts";
 import type { DjangoService } from "../../src/django/service.ts";
 import type { ExecuteOptions, ShellResult } from "../../src/django/shell.ts";
 import { NotFoundError } from "../../src/errors.ts";
@@ -18,7 +18,7 @@ export const FAKE_MODEL: ModelInfo = {
 
 export const FAKE_APP: AppInfo = { name: "catalog", label: "catalog", verbose_name: "Catalog", path: "/project/catalog", models: ["Book"] };
 
-export const FAKE_PROJECT: Project = {
+export const FAKE_PROJECT: ProjectInfo = {
   python: {
     executable: "/venv/bin/python",
     version: "3.11.7",
@@ -39,6 +39,7 @@ export const FAKE_PROJECT: Project = {
     databases: { default: { engine: "django.db.backends.sqlite3", name: "db.sqlite3" } },
   },
   mcp: { mode: "spawned", pid: 1234 },
+  code: { loaded_at: "2026-12-01T10:00:00.000Z", reload: true, changed_since_start: ["catalog/models.py"] },
 };
 
 export const FAKE_ROUTES: RouteList = {
@@ -86,6 +87,9 @@ export function fakeDjango(overrides: Partial<DjangoService> = {}): DjangoServic
     },
     async reset(): Promise<ShellResult> {
       return { status: "success", output: {}, stdout: "", stderr: "", notice: "Shell session reset." };
+    },
+    history(): ShellResult {
+      return { status: "success", output: {}, stdout: "", stderr: "", script: "# Shell session history: 1 step\n\n# Step 1\nx = 1\n" };
     },
     async close(session: string | undefined) {
       calls.closed.push(session);

@@ -16,9 +16,9 @@ export interface HttpServerProcess {
 export const TEST_TOKEN = "test-token-0123456789";
 
 /** The real CLI serving HTTP or SSE on a free port; resolves once it printed its address. */
-export async function startHttp(transport: "http" | "sse", args: string[] = [], env: Record<string, string> = {}): Promise<HttpServerProcess> {
+export async function startHttp(transport: "http" | "sse", args: string[] = [], env: Record<string, string> = {}, cwd = EXAMPLE): Promise<HttpServerProcess> {
   const proc = Bun.spawn([BUN, CLI, "--python", VENV_PYTHON, "--transport", transport, "--port", "0", ...args], {
-    cwd: EXAMPLE,
+    cwd,
     env: cliEnv({ MCP_DJANGO_TOKEN: TEST_TOKEN, ...env }),
     stdin: "ignore",
     stdout: "ignore",

@@ -44,7 +44,16 @@ class Context:
             "django": self.setup.django,
             "setup_error": self.setup.error,
             "mode": self.mode,
+            "asset_dirs": self.asset_dirs(),
         }
+
+    def asset_dirs(self) -> list[str]:
+        """MEDIA_ROOT and STATIC_ROOT: folders of files, not code, that the MCP server need not watch."""
+        if not self.django_ready:
+            return []
+        from django.conf import settings
+
+        return [str(folder) for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT) if folder]
 
 
 def set_up_django() -> Setup:

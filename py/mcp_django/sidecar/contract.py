@@ -12,13 +12,13 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict, get_args, get_type_hints
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 # A shell session key is f"{client}{SESSION_SEPARATOR}{mcp_session}": a client's sessions are
 # dropped by that prefix when its connection ends.
 SESSION_SEPARATOR = "/"
 
-ErrorKind = Literal["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable"]
+ErrorKind = Literal["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable", "state_missing"]
 EventKind = Literal["started"]
 CancelReason = Literal["timeout", "cancelled"]
 Mode = Literal["spawned", "attached", "command"]
@@ -78,6 +78,35 @@ class EmptyResult(TypedDict):
     pass
 
 
+StatementKind = Literal["import", "definition", "other"]
+
+
+class StatementRecord(TypedDict):
+    """One top-level statement of a run: imports and definitions can be re-run in a new sidecar."""
+
+    kind: StatementKind
+    source: str
+    names: list[str]
+
+
+class RunRecord(TypedDict):
+    """What a run did to its session's namespace, for the history the Bun side keeps."""
+
+    statements: list[StatementRecord]
+    deleted: list[str]
+
+
+class RestoreStep(TypedDict):
+    """A statement to re-run when a session moves to a new sidecar, with the step it came from."""
+
+    step: int
+    source: str
+
+
+class RestoreFailure(RestoreStep):
+    error: str
+
+
 class _ShellExecuteRequiredArgs(TypedDict):
     session: str
     code: str
@@ -86,13 +115,24 @@ class _ShellExecuteRequiredArgs(TypedDict):
 
 class ShellExecuteArgs(_ShellExecuteRequiredArgs, total=False):
     limit: int
+    # The session has state the caller knows of: if this sidecar has no namespace for it, answer
+    # "state_missing" rather than run the code in an empty one.
+    has_state: bool
+    # Re-run these first when this sidecar has no namespace for the session yet.
+    restore: list[RestoreStep]
 
 
-class ShellExecuteResult(TypedDict):
+class _ShellExecuteRequiredResult(TypedDict):
     status: str
     output: dict[str, Any]
     stdout: str
     stderr: str
+    record: RunRecord
+
+
+class ShellExecuteResult(_ShellExecuteRequiredResult, total=False):
+    # Present when ``restore`` was run by this call: the statements that failed.
+    restore_failures: list[RestoreFailure]
 
 
 class ShellResetArgs(TypedDict):
@@ -173,10 +213,11 @@ class OpSpec:
 
 _DJANGO_OP_ERRORS: tuple[ErrorKind, ...] = ("invalid_args", "setup_failed", "failed", "unsendable")
 _LOOKUP_OP_ERRORS: tuple[ErrorKind, ...] = (*_DJANGO_OP_ERRORS, "not_found")
+_SHELL_OP_ERRORS: tuple[ErrorKind, ...] = (*_DJANGO_OP_ERRORS, "state_missing")
 
 # "unknown_op" can answer any request, so no op lists it.
 OPS: dict[str, OpSpec] = {
-    SHELL_EXECUTE: OpSpec(ShellExecuteArgs, ShellExecuteResult, _DJANGO_OP_ERRORS, needs_django=True),
+    SHELL_EXECUTE: OpSpec(ShellExecuteArgs, ShellExecuteResult, _SHELL_OP_ERRORS, needs_django=True),
     SHELL_RESET: OpSpec(ShellResetArgs, EmptyResult, ("invalid_args", "failed"), needs_django=False),
     INTROSPECT_PROJECT: OpSpec(NoArgs, ProjectResult, _DJANGO_OP_ERRORS, needs_django=True),
     INTROSPECT_APPS: OpSpec(NoArgs, AppsResult, _DJANGO_OP_ERRORS, needs_django=True),

@@ -42,6 +42,12 @@ class NotFound(SidecarError):
     kind = "not_found"
 
 
+class StateMissing(SidecarError):
+    """The caller expects a shell session with state, and this sidecar has none for it (it is new)."""
+
+    kind = "state_missing"
+
+
 class SetupFailed(SidecarError):
     """Django could not be set up in this process: the error carries that failure."""
 

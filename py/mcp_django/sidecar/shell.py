@@ -13,9 +13,9 @@ import linecache
 from collections.abc import Mapping
 from typing import Any
 
-from . import capture, interrupts
-from .contract import ExceptionInfo, ShellExecuteResult
-from .errors import describe_exception
+from . import capture, history, interrupts
+from .contract import ExceptionInfo, RestoreStep, ShellExecuteResult
+from .errors import StateMissing, describe_exception
 
 SHELL_FILENAME = "<shell>"
 # The exception types an interrupted run reports, by interrupt reason.
@@ -41,19 +41,50 @@ def sessions() -> list[str]:
     return sorted(_namespaces)
 
 
-def execute(session: str, code: str, limit: int, timeout: float) -> ShellExecuteResult:
-    """Run ``code``; the caller makes it interruptible (``interrupts.interruptible``)."""
+def execute(
+    session: str,
+    code: str,
+    limit: int,
+    timeout: float,
+    has_state: bool = False,
+    restore: list[RestoreStep] | None = None,
+) -> ShellExecuteResult:
+    """Run ``code``; the caller makes it interruptible (``interrupts.interruptible``).
+
+    A session new to this sidecar first re-runs ``restore`` (its imports and definitions from
+    an earlier sidecar); without it, a caller that expects state (``has_state``) is told the
+    state is missing instead of having its code run in an empty namespace.
+    """
+    fresh = session not in _namespaces
+    if fresh and has_state and restore is None:
+        raise StateMissing(f"shell session {session!r} has no state in this sidecar")
     namespace = _namespace(session)
     output: dict[str, Any]
+    failures = None
+    before = history.snapshot(namespace)
     with capture.capturing(limit) as (stdout, stderr):
         try:
+            if fresh and restore is not None:
+                # What restoring prints is not this call's output; an interrupt stops it like the code.
+                with capture.capturing(limit):
+                    failures = history.replay(restore, namespace)
+                before = history.snapshot(namespace)
             output = _run(code, namespace, limit)
             status = "success"
         except interrupts.Interrupted as exc:
             status, output = "error", {"exception": _describe_interrupt(exc, timeout)}
         except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the sidecar stays up
             status, output = "error", {"exception": describe_exception(exc)}
-    return {"status": status, "output": output, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
+    result: ShellExecuteResult = {
+        "status": status,
+        "output": output,
+        "stdout": stdout.getvalue(),
+        "stderr": stderr.getvalue(),
+        "record": history.record(code, before, namespace),
+    }
+    if failures is not None:
+        result["restore_failures"] = failures
+    return result
 
 
 def _run(code: str, namespace: dict[str, Any], limit: int) -> dict[str, str]:

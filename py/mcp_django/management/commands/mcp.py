@@ -62,6 +62,8 @@ class Command(BaseCommand):
         command = cli_command(options["cli"])
         for flag in ("transport", "host", "port", "path"):
             command += [f"--{flag}", str(options[flag])]
+        # After an edit of the project's code, the CLI runs calls in a fresh process of this interpreter.
+        command += ["--python", sys.executable]
         if options["debug"]:
             command.append("--debug")
 

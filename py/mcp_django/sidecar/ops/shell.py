@@ -16,6 +16,8 @@ def execute(args: ShellExecuteArgs, context: Context) -> ShellExecuteResult:
         code=args["code"],
         limit=args.get("limit", DEFAULT_OUTPUT_LIMIT),
         timeout=args["timeout"],
+        has_state=args.get("has_state", False),
+        restore=args.get("restore"),
     )
 
 
