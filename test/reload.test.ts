@@ -3,7 +3,8 @@
  * over: the real CLI over stdio, in a copy of the example project that the tests edit.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
@@ -92,6 +93,16 @@ describe("an edit to the project's code", () => {
     const { example, server } = await serveCopy();
     const before = await pid(server.client);
     example.write("catalog/templates/catalog/book_list.html", "<p>changed</p>");
+    const result = await shell(server.client, "1");
+    expect(result.notice).toBeUndefined();
+    expect(await pid(server.client)).toBe(before);
+  });
+
+  test("a Python file saved under MEDIA_ROOT is not code: the process stays", async () => {
+    const { example, server } = await serveCopy();
+    const before = await pid(server.client);
+    mkdirSync(join(example.root, "media", "uploads"), { recursive: true });
+    example.write("media/uploads/upload.py", "print('uploaded')\n");
     const result = await shell(server.client, "1");
     expect(result.notice).toBeUndefined();
     expect(await pid(server.client)).toBe(before);
