@@ -227,9 +227,10 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
   const ensure = async (): Promise<Running> => {
     if (stopping) throw new ShuttingDownError("the server is shutting down");
     options.flushChanges?.();
-    if (latest) {
-      const reason = source.better?.(latest.sidecar);
-      if (reason) retire(latest, reason);
+    const better = latest && source.better?.(latest.sidecar);
+    if (latest && better) {
+      forget(latest, { why: better });
+      leave(latest, better);
     }
     if (latest && latest.codeVersion < codeVersion) {
       if (latest.sidecar.mode === "attached") {

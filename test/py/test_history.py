@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from conftest import sidecar_streams
 
-from mcp_django.sidecar import history, shell
+from mcp_django.sidecar import history, interrupts, shell
 from mcp_django.sidecar.errors import StateMissing
 
 
@@ -152,3 +154,16 @@ def test_restore_is_skipped_where_the_session_already_has_a_namespace(session):
 def test_restored_names_are_not_recorded_as_bound_by_the_code(session):
     result = run(session, "b = 1", restore=[{"step": 1, "source": "import os"}])
     assert [statement["names"] for statement in result["record"]["statements"]] == [["b"]]
+
+
+@pytest.mark.usefixtures("sigint_handler")
+def test_a_restore_interrupted_by_the_timeout_leaves_no_state_to_half_restore(session):
+    busy = "import time\nstarted = time.monotonic()\nwhile time.monotonic() - started < 10:\n    pass"
+    steps = [{"step": 1, "source": "import os"}, {"step": 2, "source": busy}]
+    with sidecar_streams(), interrupts.interruptible("restore-test"):
+        threading.Timer(0.2, interrupts.request_interrupt, args=("restore-test", "timeout")).start()
+        result = dict(shell.execute(session, "1", limit=1000, timeout=5, restore=steps))
+    assert result["output"]["exception"]["exc_type"] == "TimeoutError"
+    assert result["record"] == {"statements": [], "deleted": []}
+    with pytest.raises(StateMissing):
+        run(session, "os", has_state=True)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import capture, history, interrupts
-from .contract import ExceptionInfo, RestoreStep, ShellExecuteResult
+from .contract import ExceptionInfo, RestoreStep, RunRecord, ShellExecuteResult
 from .errors import StateMissing, describe_exception
 
 SHELL_FILENAME = "<shell>"
@@ -62,12 +62,14 @@ def execute(
     output: dict[str, Any]
     failures = None
     before = history.snapshot(namespace)
+    restoring = fresh and restore is not None
     with capture.capturing(limit) as (stdout, stderr):
         try:
-            if fresh and restore is not None:
+            if restore is not None and restoring:
                 # What restoring prints is not this call's output; an interrupt stops it like the code.
                 with capture.capturing(limit):
                     failures = history.replay(restore, namespace)
+                restoring = False
                 before = history.snapshot(namespace)
             output = _run(code, namespace, limit)
             status = "success"
@@ -75,12 +77,19 @@ def execute(
             status, output = "error", {"exception": _describe_interrupt(exc, timeout)}
         except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the sidecar stays up
             status, output = "error", {"exception": describe_exception(exc)}
+    if restoring:
+        # Interrupted while restoring: the code never ran, and a half-restored session is
+        # restored again by the next call.
+        reset(session)
+        record: RunRecord = {"statements": [], "deleted": []}
+    else:
+        record = history.record(code, before, namespace)
     result: ShellExecuteResult = {
         "status": status,
         "output": output,
         "stdout": stdout.getvalue(),
         "stderr": stderr.getvalue(),
-        "record": history.record(code, before, namespace),
+        "record": record,
     }
     if failures is not None:
         result["restore_failures"] = failures
