@@ -177,13 +177,13 @@ async function serve(args: CliArgs): Promise<void> {
 
   let watcher: ProjectWatcher | undefined;
   const supervisor = createSupervisor(source, { flushChanges: () => watcher?.flush() });
-  if (args.reload && codeRoots) watcher = watchProject({ roots: codeRoots, onChange: (files) => supervisor.codeChanged(files) });
   const cleanups: (() => Promise<void>)[] = [async () => watcher?.close()];
   exit = exitOnce(supervisor, cleanups);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void exit(0));
-  // Start Python now, so django.setup() overlaps with the client's handshake.
+  // Start Python now, so django.setup() overlaps with the client's handshake (and the watcher's walk).
   const hello = supervisor.start();
   watchStartup(hello, exit);
+  if (args.reload && codeRoots) watcher = watchProject({ roots: codeRoots, onChange: (files) => supervisor.codeChanged(files) });
   hello.then(
     ({ asset_dirs }) => watcher?.ignore(asset_dirs ?? []),
     () => undefined,
