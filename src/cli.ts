@@ -144,11 +144,11 @@ function chooseSource(args: CliArgs, client: string, onCommandGone: () => void):
         return undefined;
       }
     })();
-    const fresh = found && spawnedSource(found.launch, client);
+    const fresh = args.reload && found ? spawnedSource(found.launch, client) : undefined;
     return {
       source: commandSource(socket, secret, client, onCommandGone, fresh),
       label: "the manage.py mcp process",
-      codeRoots: found && [found.project.root, ...found.launch.pythonPath],
+      codeRoots: fresh && found && [found.project.root, ...found.launch.pythonPath],
     };
   }
   const { project, python, launch } = projectLaunch(args);

@@ -11,6 +11,7 @@ import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
 import { type Connected, connect, shell, textOf } from "./support/client.ts";
 import { copyExample, type ExampleCopy } from "./support/example-copy.ts";
 import { connectHttp, startHttp } from "./support/http.ts";
+import { isAlive } from "./support/raw.ts";
 import { startMarkers, until } from "./support/wait.ts";
 
 const defer = cleanupAfterEach();
@@ -159,6 +160,7 @@ describe("an edit to the project's code", () => {
     const next = await shell(server.client, "1");
     expect(next.notice).toContain("catalog/models.py");
     expect(await pid(server.client)).not.toBe(before);
+    await until("the old sidecar to be stopped", () => !isAlive(Number(before)));
   });
 
   test("django://project says when the code was loaded and which files changed since start", async () => {

@@ -14,6 +14,8 @@ interface Step {
 
 interface Binding {
   step: number;
+  /** The statement of the step that bound it last. */
+  statement: Statement;
   /** Re-run by a restore: an import or a definition of a step that succeeded. */
   restorable: boolean;
 }
@@ -28,7 +30,7 @@ export interface CarryOver {
   lost: { name: string; step: number }[];
 }
 
-export const isRestorable = (statement: Statement) => statement.kind !== "other";
+const isRestorable = (statement: Statement) => statement.kind !== "other";
 
 export class SessionHistory {
   #steps: Step[] = [];
@@ -39,7 +41,7 @@ export class SessionHistory {
     const number = this.#steps.length + 1;
     this.#steps.push({ number, ok, statements: record.statements });
     for (const statement of record.statements) {
-      for (const name of statement.names) this.#bindings.set(name, { step: number, restorable: ok && isRestorable(statement) });
+      for (const name of statement.names) this.#bindings.set(name, { step: number, statement, restorable: ok && isRestorable(statement) });
     }
     for (const name of record.deleted) this.#bindings.delete(name);
     return number;
@@ -50,22 +52,24 @@ export class SessionHistory {
     return this.#bindings.size > 0;
   }
 
-  /** The imports and definitions of the steps that succeeded, in order, to re-run in a new sidecar. */
+  /**
+   * The imports and definitions that still give a name its value, in the order they ran, to
+   * re-run in a new sidecar: not those whose names were deleted or bound again since.
+   */
   restoreSteps(): RestoreStep[] {
-    return this.#successful().flatMap((step) => step.statements.filter(isRestorable).map(({ source }) => ({ step: step.number, source })));
+    const owners = new Set([...this.#bindings.values()].filter((binding) => binding.restorable).map((binding) => binding.statement));
+    return this.#successful().flatMap((step) =>
+      step.statements.filter((statement) => owners.has(statement)).map(({ source }) => ({ step: step.number, source })),
+    );
   }
 
   /** Sorts the session's names into restored and lost, given the restored statements that failed. */
   carryOver(failures: CarryOver["failed"]): CarryOver {
-    const failedNames = new Set(
-      failures.flatMap(({ step, source }) =>
-        (this.#steps[step - 1]?.statements ?? []).filter((statement) => statement.source === source).flatMap((statement) => statement.names),
-      ),
-    );
+    const failed = (binding: Binding) => failures.some(({ step, source }) => step === binding.step && source === binding.statement.source);
     const restored: CarryOver["restored"] = [];
     const lost: CarryOver["lost"] = [];
-    for (const [name, { step, restorable }] of this.#bindings) {
-      (restorable && !failedNames.has(name) ? restored : lost).push({ name, step });
+    for (const [name, binding] of this.#bindings) {
+      (binding.restorable && !failed(binding) ? restored : lost).push({ name, step: binding.step });
     }
     return { restored, failed: failures, lost };
   }

@@ -342,6 +342,8 @@ export function watchProject(options: WatchOptions): ProjectWatcher {
     ignore(dirs) {
       for (const dir of dirs) {
         const path = resolve(dir);
+        // MEDIA_ROOT = BASE_DIR would stop all watching: a folder holding a root is not ignored.
+        if (options.roots.some((root) => isUnder(resolve(root), path))) continue;
         ignored.push(path);
         const real = realPathOf(path);
         if (real && real !== path) ignored.push(real);

@@ -162,9 +162,9 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
 }
 
 /**
- * `python manage.py mcp`: first the sidecar in the command's process; once it is gone, so are we.
- * After an edit of the project's code, sidecars from `fresh` (spawned, with the command's
- * interpreter): the command's process keeps the code it loaded, so it is left idle, not closed.
+ * `python manage.py mcp`: first the sidecar in the command's process; once that process ends, so
+ * do we. With `fresh` (spawned sidecars of the command's interpreter), a sidecar we leave (for
+ * fresh code, or a call that would not stop) is replaced by one of those instead.
  */
 export function commandSource(socket: string, secret: string, client: string, onGone: () => void, fresh?: SidecarSource): SidecarSource {
   let opened = false;
@@ -176,8 +176,17 @@ export function commandSource(socket: string, secret: string, client: string, on
       }
       opened = true;
       const sidecar = await connectTo("command", socket, secret, client, "the manage.py mcp process ended");
-      void sidecar.ended.then(onGone);
-      return fresh ? { ...sidecar, stop: () => undefined } : sidecar;
+      let left = false;
+      void sidecar.ended.then(() => {
+        if (!left || !fresh) onGone();
+      });
+      return {
+        ...sidecar,
+        stop: () => {
+          left = true;
+          sidecar.stop();
+        },
+      };
     },
   };
 }

@@ -12,6 +12,8 @@ export const INTERRUPT_GRACE_MS = 2_000;
  * autoreloader checks once a second, and a file it never loaded doesn't make it reload at all.
  */
 export const DEV_SERVER_RELOAD_GRACE_MS = 2_500;
+/** Switches to fresher code one call may wait for, when the code keeps changing while sidecars start. */
+const MAX_SWITCHES_PER_CALL = 3;
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -75,6 +77,8 @@ interface Running {
   inFlight: number;
   /** A dev server being given the time to reload after a change. */
   reloading?: Promise<void>;
+  /** A dev server that did not reload after a change (--noreload, or a file it never loaded): said once. */
+  keptItsCode?: boolean;
 }
 
 /** "a.py, b.py and 3 more" */
@@ -192,39 +196,59 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
     prepared = undefined;
   };
 
-  /** Leaves a sidecar whose code is out of date for one with the latest code (prepared, if it is ready or coming). */
+  /** A new sidecar for the latest code: the prepared one when it has it, else one started now. */
+  const freshSidecar = (): Promise<Running> => {
+    const ready = prepared?.codeVersion === codeVersion ? prepared.running : undefined;
+    if (ready) prepared = undefined;
+    else discardPrepared();
+    return ready ?? launch();
+  };
+
+  /** Leaves a sidecar whose code is out of date for one with the latest code. */
   const switchToFreshCode = (stale: Running) => {
     const files = changedSince(stale.codeVersion);
     const why = `${describeFiles(files)} changed`;
     forget(stale, { why, changedFiles: files });
     leave(stale, why);
-    const fresh = prepared?.codeVersion === codeVersion ? prepared.running : launch();
-    if (prepared?.running !== fresh) discardPrepared();
-    prepared = undefined;
-    void install(fresh).then(
+    void install(freshSidecar()).then(
       (running) => log.info(`${why}: calls now run in a fresh sidecar (pid ${running.sidecar.connection.hello.pid ?? "?"})`),
       () => undefined,
     );
   };
 
-  /** A dev server reloads by itself after a change (Django's autoreloader): wait for that, briefly. */
+  /**
+   * A dev server reloads by itself after a change (Django's autoreloader): wait for that, briefly.
+   * One that doesn't (--noreload, or a file it never loaded) keeps serving calls with its code.
+   */
   const awaitReload = (running: Running): Promise<void> => {
     running.reloading ??= (async () => {
+      const version = codeVersion;
       const files = changedSince(running.codeVersion);
       running.stoppedBecause = `${describeFiles(files)} changed and the dev server reloaded`;
       running.changedFiles = files;
       const reloaded = await Promise.race([running.sidecar.ended.then(() => true), Bun.sleep(DEV_SERVER_RELOAD_GRACE_MS).then(() => false)]);
       if (reloaded) return;
       running.stoppedBecause = running.changedFiles = undefined;
-      running.codeVersion = codeVersion;
-      log.warn(`the dev server did not reload after ${describeFiles(files)} changed (is it running with --noreload?): calls still run in the code it loaded`);
+      running.codeVersion = version;
+      if (running.keptItsCode) return;
+      running.keptItsCode = true;
+      log.warn(
+        `the dev server did not reload after ${describeFiles(files)} changed (started with --noreload, or a file it never imported): calls run in the code it loaded until it restarts`,
+      );
     })().finally(() => {
       running.reloading = undefined;
     });
     return running.reloading;
   };
 
-  const ensure = async (): Promise<Running> => {
+  /** Whether calls should leave `running` for fresher code. */
+  const outdated = (running: Running) => running.codeVersion < codeVersion;
+
+  /**
+   * The sidecar this call goes to, claimed for it (so nothing stops it before the call is sent):
+   * one with the latest code, unless the code keeps changing faster than sidecars start.
+   */
+  const ensure = async (switches = 0): Promise<Running> => {
     if (stopping) throw new ShuttingDownError("the server is shutting down");
     options.flushChanges?.();
     const better = latest && source.better?.(latest.sidecar);
@@ -232,14 +256,20 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
       forget(latest, { why: better });
       leave(latest, better);
     }
-    if (latest && latest.codeVersion < codeVersion) {
-      if (latest.sidecar.mode === "attached") {
-        await awaitReload(latest);
-        return ensure();
-      }
-      switchToFreshCode(latest);
+    const running = await (current ?? install(freshSidecar()));
+    if (!outdated(running) || switches >= MAX_SWITCHES_PER_CALL) {
+      running.inFlight++;
+      return running;
     }
-    return current ?? install(launch());
+    if (running.sidecar.mode === "attached") await awaitReload(running);
+    else if (running === latest) switchToFreshCode(running);
+    return ensure(switches + 1);
+  };
+
+  /** A call is done with `running`: one left for fresh code is stopped once no call is on it. */
+  const release = (running: Running) => {
+    running.inFlight--;
+    stopIfLeft(running);
   };
 
   /** One try of a call; `retried` once it runs again because its sidecar was lost before it began. */
@@ -249,8 +279,11 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
     options: CallOptions,
     retried: boolean,
   ): Promise<CallOutcome<OpResult<K>>> => {
-    const running = await untilAborted(ensure(), options.signal);
-    running.inFlight++;
+    const claimed = ensure();
+    const running = await untilAborted(claimed, options.signal).catch((error: unknown) => {
+      void claimed.then(release, () => undefined);
+      throw error;
+    });
     // The sidecar runs one request at a time and says when each starts: the timeout counts from
     // then, and only a started request can need its sidecar given up. A queued one is dropped.
     let started = false;
@@ -309,13 +342,16 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
       clearTimeout(timeoutTimer);
       clearTimeout(giveUpTimer);
       options.signal?.removeEventListener("abort", onAbort);
-      running.inFlight--;
-      stopIfLeft(running);
+      release(running);
     }
   };
 
   return {
-    start: async () => (await ensure()).sidecar.connection.hello,
+    async start() {
+      const running = await ensure();
+      release(running);
+      return running.sidecar.connection.hello;
+    },
     mode: () => latest?.sidecar.mode,
     active: () => current !== undefined,
     loadedAt: () => latest?.loadedAt,
@@ -323,12 +359,12 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
       codeVersion++;
       for (const file of files) changes.set(file, codeVersion);
       if (stopping) return;
-      if (!latest || latest.sidecar.mode === "attached") {
-        log.info(`${describeFiles(files)} changed: the next call ${latest ? "waits for the dev server to reload" : "loads the new code"}`);
+      discardPrepared();
+      if (latest?.sidecar.mode === "attached") {
+        log.info(`${describeFiles(files)} changed: the next call waits for the dev server to reload`);
         return;
       }
       log.info(`${describeFiles(files)} changed: preparing a fresh sidecar for the next call`);
-      discardPrepared();
       prepared = { codeVersion, running: launch() };
       prepared.running.catch((error: Error) => log.debug(`the fresh sidecar could not start: ${error.message}`));
     },

@@ -62,6 +62,35 @@ describe("a session's history", () => {
     expect(carried.restored.map(({ name }) => name)).toEqual(["f"]);
   });
 
+  test("a definition whose name was deleted is not restored", () => {
+    const history = bookSession();
+    history.add(true, { statements: [other("del f")], deleted: ["f"] });
+    expect(history.restoreSteps()).toEqual([{ step: 2, source: "from catalog.models import Book" }]);
+  });
+
+  test("an import whose name was bound again since is not restored, and the name is lost", () => {
+    const history = bookSession();
+    history.add(true, run(other("Book = 5", "Book")));
+    expect(history.restoreSteps().map(({ source }) => source)).toEqual(["def f():\n    return Book.objects.count()"]);
+    expect(history.carryOver([]).lost).toContainEqual({ name: "Book", step: 4 });
+  });
+
+  test("a name imported again by a later step is restored by that step only", () => {
+    const history = bookSession();
+    history.add(true, run(imported("from shop.models import Book", "Book")));
+    expect(history.restoreSteps()).toEqual([
+      { step: 3, source: "def f():\n    return Book.objects.count()" },
+      { step: 4, source: "from shop.models import Book" },
+    ]);
+  });
+
+  test("a failure of one step's import does not count against another step's", () => {
+    const history = bookSession();
+    history.add(true, run(imported("from shop.models import Book", "Book")));
+    const carried = history.carryOver([{ step: 2, source: "from catalog.models import Book", error: "ImportError" }]);
+    expect(carried.restored).toContainEqual({ name: "Book", step: 4 });
+  });
+
   test("deleted names are neither restored nor lost", () => {
     const history = bookSession();
     history.add(true, { statements: [other("del x")], deleted: ["x"] });

@@ -228,6 +228,14 @@ describe("watchProject", () => {
     expect(flushed(calls, watcher)).toEqual(["app/models.py"]);
   });
 
+  test("a folder that holds a root (MEDIA_ROOT = BASE_DIR) is not ignored", () => {
+    const root = folder({ "app/__init__.py": "" });
+    const { calls, watcher } = start([root]);
+    watcher.ignore([root, dirname(root)]);
+    write(root, "app/models.py");
+    expect(flushed(calls, watcher)).toEqual(["app/models.py"]);
+  });
+
   test("changedSinceStart accumulates across bursts, relative to the first root and absolute elsewhere", () => {
     const root = folder({ "app/__init__.py": "" });
     const library = folder({ "helpers.py": "" });

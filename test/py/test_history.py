@@ -72,6 +72,27 @@ def test_loop_and_with_targets_are_names_of_their_statement():
     assert recorded[2][2] == ["k"]
 
 
+def test_a_comprehension_variable_is_not_the_sessions_but_a_walrus_in_it_is():
+    recorded = record_of("from os import sep\nparts = [sep for sep in 'ab' if (last := sep)]")
+    assert recorded == [
+        ("import", "from os import sep", ["sep"]),
+        ("other", "parts = [sep for sep in 'ab' if (last := sep)]", ["last", "parts"]),
+    ]
+
+
+def test_a_decorated_definition_after_a_form_feed_is_recorded_whole():
+    assert record_of("x = 1  # \x0c\nimport functools\n@functools.cache\ndef f():\n    return 1")[2] == (
+        "definition",
+        "@functools.cache\ndef f():\n    return 1",
+        ["f"],
+    )
+
+
+def test_a_deeply_nested_expression_is_recorded_without_recursion():
+    code = "total = " + " + ".join(["1"] * 2000)
+    assert record_of(code) == [("other", code, ["total"])]
+
+
 def test_names_bound_inside_a_function_are_not_the_sessions():
     assert record_of("def f():\n    local = 1\n    return local") == [
         ("definition", "def f():\n    local = 1\n    return local", ["f"])
@@ -139,6 +160,14 @@ def test_a_failing_restore_step_is_reported_and_the_rest_still_runs(session):
     assert failure["error"].startswith("ImportError: cannot import name 'no_such_name'")
 
 
+def test_a_restore_step_that_exits_fails_alone(session):
+    result = run(
+        session, "os.sep", restore=[{"step": 1, "source": "raise SystemExit(2)"}, {"step": 2, "source": "import os"}]
+    )
+    assert result["status"] == "success"
+    assert [failure["error"] for failure in result["restore_failures"]] == ["SystemExit: 2"]
+
+
 def test_what_restoring_prints_is_not_the_calls_output(session):
     result = run(session, "print('mine')", restore=[{"step": 1, "source": "print('restoring')"}])
     assert result["stdout"] == "mine\n"
@@ -164,6 +193,7 @@ def test_a_restore_interrupted_by_the_timeout_leaves_no_state_to_half_restore(se
         threading.Timer(0.2, interrupts.request_interrupt, args=("restore-test", "timeout")).start()
         result = dict(shell.execute(session, "1", limit=1000, timeout=5, restore=steps))
     assert result["output"]["exception"]["exc_type"] == "TimeoutError"
+    assert "Interrupted while restoring" in result["output"]["exception"]["message"]
     assert result["record"] == {"statements": [], "deleted": []}
     with pytest.raises(StateMissing):
         run(session, "os", has_state=True)

@@ -53,7 +53,7 @@ class Context:
             return []
         from django.conf import settings
 
-        return [str(folder) for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT) if folder]
+        return [os.path.abspath(folder) for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT) if folder]
 
 
 def set_up_django() -> Setup:

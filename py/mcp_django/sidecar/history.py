@@ -11,9 +11,10 @@ namespace itself (what really changed), attributed to the last statement that bi
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from . import interrupts
 from .contract import RestoreFailure, RestoreStep, RunRecord, StatementKind
 from .errors import describe_exception
 
@@ -48,13 +49,13 @@ def _tracked(name: str) -> bool:
 
 
 def _statements(code: str) -> list[tuple[StatementKind, str, set[str]]]:
-    """Each top-level statement: its kind, its source and the names it may bind."""
+    """Each top-level statement: its kind, its source and the names it may bind. Code that can't
+    be taken apart is one statement that is not restored, binding whatever changed."""
     try:
         tree = ast.parse(code)
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         return [("other", code, set())]
-    lines = code.splitlines(True)
-    return [(_kind(node), _source(node, code, lines), set(_bound_names(node))) for node in tree.body]
+    return [(_kind(node), _source(node, code), _bound_names(node)) for node in tree.body]
 
 
 def _kind(node: ast.stmt) -> StatementKind:
@@ -65,36 +66,46 @@ def _kind(node: ast.stmt) -> StatementKind:
     return "other"
 
 
-def _source(node: ast.stmt, code: str, lines: list[str]) -> str:
+def _source(node: ast.stmt, code: str) -> str:
     """The statement as written, decorators included (``ast.get_source_segment`` leaves them out)."""
     decorators = getattr(node, "decorator_list", [])
-    if decorators and node.end_lineno is not None:
-        return "".join(lines[decorators[0].lineno - 1 : node.end_lineno]).rstrip("\n")
-    return ast.get_source_segment(code, node) or ""
+    # A top-level decorator's "@" starts its line; the span is read the way the parser counts lines.
+    start = ast.Pass(lineno=decorators[0].lineno, col_offset=0) if decorators else node
+    span = ast.Pass(
+        lineno=start.lineno, col_offset=start.col_offset, end_lineno=node.end_lineno, end_col_offset=node.end_col_offset
+    )
+    return ast.get_source_segment(code, span) or ""
 
 
-def _bound_names(node: ast.AST) -> Iterator[str]:
-    """Names a top-level statement may bind in the module namespace (an over-approximation:
-    only those that really changed are kept). Nested scopes bind their own names, not ours."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        yield node.name
-        return
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        for alias in node.names:
-            yield alias.asname or alias.name.split(".")[0]
-        return
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-        yield node.id
-    elif isinstance(node, ast.ExceptHandler) and node.name:
-        yield node.name
-    elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-        yield node.name
-    elif isinstance(node, ast.MatchMapping) and node.rest:
-        yield node.rest
-    elif isinstance(node, ast.Lambda):
-        return
-    for child in ast.iter_child_nodes(node):
-        yield from _bound_names(child)
+def _bound_names(statement: ast.stmt) -> set[str]:
+    """Names a top-level statement may bind in the module namespace (an over-approximation: only
+    those that really changed are kept). Nested scopes (functions, lambdas, comprehension
+    variables) bind their own names, not ours. Walked without recursion: expressions nest deep."""
+    names: set[str] = set()
+    pending: list[ast.AST] = [statement]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            pending.extend(node.decorator_list)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.comprehension):
+            pending.append(node.iter)
+            pending.extend(node.ifs)
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        pending.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def _attribute(changed: list[str], statements: list[tuple[StatementKind, str, set[str]]]) -> dict[int, list[str]]:
@@ -120,7 +131,9 @@ def replay(steps: list[RestoreStep], namespace: dict[str, Any]) -> list[RestoreF
     for step in steps:
         try:
             exec(compile(step["source"], f"<shell step {step['step']}>", "exec"), namespace)
-        except Exception as exc:
+        except interrupts.Interrupted:
+            raise
+        except BaseException as exc:  # SystemExit at import time too: it fails this step, not the call
             described = describe_exception(exc)
             failures.append(
                 {

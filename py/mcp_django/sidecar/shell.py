@@ -62,22 +62,23 @@ def execute(
     output: dict[str, Any]
     failures = None
     before = history.snapshot(namespace)
-    restoring = fresh and restore is not None
+    # Set to None once restored: still there after the run means the restore was interrupted.
+    to_restore = restore if fresh else None
     with capture.capturing(limit) as (stdout, stderr):
         try:
-            if restore is not None and restoring:
+            if to_restore is not None:
                 # What restoring prints is not this call's output; an interrupt stops it like the code.
                 with capture.capturing(limit):
-                    failures = history.replay(restore, namespace)
-                restoring = False
+                    failures = history.replay(to_restore, namespace)
+                to_restore = None
                 before = history.snapshot(namespace)
             output = _run(code, namespace, limit)
             status = "success"
         except interrupts.Interrupted as exc:
-            status, output = "error", {"exception": _describe_interrupt(exc, timeout)}
+            status, output = "error", {"exception": _describe_interrupt(exc, timeout, to_restore is not None)}
         except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the sidecar stays up
             status, output = "error", {"exception": describe_exception(exc)}
-    if restoring:
+    if to_restore is not None:
         # Interrupted while restoring: the code never ran, and a half-restored session is
         # restored again by the next call.
         reset(session)
@@ -119,10 +120,15 @@ def was_interrupted(result: Mapping[str, Any]) -> bool:
     return isinstance(exception, dict) and exception.get("exc_type") in _INTERRUPT_TYPES.values()
 
 
-def _describe_interrupt(exc: interrupts.Interrupted, timeout: float) -> ExceptionInfo:
+def _describe_interrupt(exc: interrupts.Interrupted, timeout: float, restoring: bool) -> ExceptionInfo:
     described = describe_exception(exc)
     described["exc_type"] = _INTERRUPT_TYPES[exc.reason]
-    if exc.reason == "timeout":
+    if restoring:
+        described["message"] = (
+            "Interrupted while restoring the session's imports and definitions, before the code ran. "
+            "The next call restores them again."
+        )
+    elif exc.reason == "timeout":
         described["message"] = (
             f"Execution timed out after {timeout:g} s and was interrupted. The session is kept: "
             "variables set before the interruption still exist. Pass a larger timeout_seconds "
