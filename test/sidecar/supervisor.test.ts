@@ -6,7 +6,10 @@ import { describe, expect, test } from "bun:test";
 import type { SidecarMode } from "../../src/contract/constants.ts";
 import type { Sidecar, SidecarSource } from "../../src/sidecar/sources.ts";
 import { createSupervisor } from "../../src/sidecar/supervisor.ts";
+import { cleanupAfterEach } from "../support/cleanup.ts";
 import { until } from "../support/wait.ts";
+
+const defer = cleanupAfterEach();
 
 interface FakeSidecar {
   sidecar: Sidecar;
@@ -76,93 +79,87 @@ function fakeSource(mode: SidecarMode = "spawned") {
   return { source, sidecars, ready: (n: number) => gate(n).open() };
 }
 
+/** A supervisor over a fake source, stopped after the test; with `started`, its first sidecar is up. */
+async function supervised(mode: SidecarMode = "spawned", started = true) {
+  const fake = fakeSource(mode);
+  const supervisor = createSupervisor(fake.source);
+  defer(() => supervisor.stop());
+  if (started) {
+    fake.ready(1);
+    await supervisor.start();
+  }
+  return { fake, supervisor };
+}
+
+/** A call that sidecar `n` answers. */
+async function callAnsweredBy(setup: Awaited<ReturnType<typeof supervised>>, n: number) {
+  const call = setup.supervisor.call("shell.reset", { session: "s" });
+  await until(`the call to reach sidecar ${n}`, () => setup.fake.sidecars[n - 1]?.requests === 1);
+  setup.fake.sidecars[n - 1]!.answer();
+  return call;
+}
+
 describe("the supervisor, when the project's code changes", () => {
   test("a change while the first sidecar starts: the first call runs in a sidecar started after it", async () => {
-    const fake = fakeSource();
-    const supervisor = createSupervisor(fake.source);
+    const setup = await supervised("spawned", false);
+    const { fake, supervisor } = setup;
     const starting = supervisor.start();
     supervisor.codeChanged(["app/models.py"]);
     expect(fake.sidecars.length).toBe(2); // the fresh one is prepared at once
     fake.ready(1);
     fake.ready(2);
     expect((await starting).pid).toBe(2);
-    const call = supervisor.call("shell.reset", { session: "s" });
-    await until("the call to reach a sidecar", () => fake.sidecars[1]!.requests === 1);
-    fake.sidecars[1]!.answer();
-    expect((await call).replaced?.changedFiles).toEqual(["app/models.py"]);
+    expect((await callAnsweredBy(setup, 2)).replaced?.changedFiles).toEqual(["app/models.py"]);
     expect(fake.sidecars[0]!.requests).toBe(0);
     expect(fake.sidecars[0]!.stopped).toBe(true);
-    await supervisor.stop();
   });
 
   test("a call in progress keeps its sidecar, which is stopped once the call returns", async () => {
-    const fake = fakeSource();
-    const supervisor = createSupervisor(fake.source);
-    fake.ready(1);
+    const setup = await supervised();
+    const { fake, supervisor } = setup;
     const long = supervisor.call("shell.reset", { session: "long" });
     await until("the long call to reach sidecar 1", () => fake.sidecars[0]!.requests === 1);
     supervisor.codeChanged(["app/views.py"]);
     fake.ready(2);
-    const next = supervisor.call("shell.reset", { session: "s" });
+    const next = callAnsweredBy(setup, 2);
     await until("the next call to reach sidecar 2", () => fake.sidecars[1]!.requests === 1);
     expect(fake.sidecars[0]!.stopped).toBe(false);
     fake.sidecars[0]!.answer();
     await long;
     expect(fake.sidecars[0]!.stopped).toBe(true);
-    fake.sidecars[1]!.answer();
     await next;
-    await supervisor.stop();
   });
 
   test("the prepared sidecar is used when the current one died before the next call", async () => {
-    const fake = fakeSource();
-    const supervisor = createSupervisor(fake.source);
-    fake.ready(1);
-    await supervisor.start();
+    const setup = await supervised();
+    const { fake, supervisor } = setup;
     supervisor.codeChanged(["app/models.py"]);
     fake.ready(2);
     fake.sidecars[0]!.crash();
     await fake.sidecars[0]!.sidecar.ended;
-    const call = supervisor.call("shell.reset", { session: "s" });
-    await until("the call to reach sidecar 2", () => fake.sidecars[1]!.requests === 1);
-    fake.sidecars[1]!.answer();
-    await call;
+    await callAnsweredBy(setup, 2);
     expect(fake.sidecars.length).toBe(2);
-    await supervisor.stop();
   });
 
   test("a newer change discards a prepared sidecar that has older code", async () => {
-    const fake = fakeSource();
-    const supervisor = createSupervisor(fake.source);
-    fake.ready(1);
-    await supervisor.start();
+    const setup = await supervised();
+    const { fake, supervisor } = setup;
     supervisor.codeChanged(["a.py"]);
     supervisor.codeChanged(["b.py"]);
     fake.ready(2);
     fake.ready(3);
     await until("the outdated prepared sidecar to be stopped", () => fake.sidecars[1]!.stopped);
-    const call = supervisor.call("shell.reset", { session: "s" });
-    await until("the call to reach sidecar 3", () => fake.sidecars[2]!.requests === 1);
-    fake.sidecars[2]!.answer();
-    expect((await call).replaced?.changedFiles).toEqual(["a.py", "b.py"]);
-    await supervisor.stop();
+    expect((await callAnsweredBy(setup, 3)).replaced?.changedFiles).toEqual(["a.py", "b.py"]);
   });
 
   test("attached to a dev server, a change prepares nothing: the dev server reloads itself", async () => {
-    const fake = fakeSource("attached");
-    const supervisor = createSupervisor(fake.source);
-    fake.ready(1);
-    await supervisor.start();
+    const { fake, supervisor } = await supervised("attached");
     supervisor.codeChanged(["app/views.py"]);
     expect(fake.sidecars.length).toBe(1);
-    await supervisor.stop();
   });
 
   test("stopping the server stops a prepared sidecar", async () => {
-    const fake = fakeSource();
-    const supervisor = createSupervisor(fake.source);
-    fake.ready(1);
-    await supervisor.start();
+    const { fake, supervisor } = await supervised();
     supervisor.codeChanged(["app/models.py"]);
     fake.ready(2);
     await supervisor.stop();
