@@ -247,8 +247,9 @@ export function watchProject(options: WatchOptions): ProjectWatcher {
 
   const handle = (event: InotifyEvent): void => {
     if (event.mask & IN_Q_OVERFLOW) {
-      // Events were lost, folder creations among them: look for folders not watched yet.
+      // Events were lost, folder deletions and creations among them: watch the tree afresh.
       note(OVERFLOW);
+      drop(() => true);
       walkRoots();
       return;
     }
