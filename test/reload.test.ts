@@ -5,12 +5,14 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
-import { type Connected, connect, shell, textOf } from "./support/client.ts";
+import { type Connected, cliEnv, connect, shell, textOf } from "./support/client.ts";
 import { copyExample, type ExampleCopy } from "./support/example-copy.ts";
 import { connectHttp, startHttp } from "./support/http.ts";
+import { REPO, VENV_PYTHON } from "./support/paths.ts";
 import { isAlive } from "./support/raw.ts";
 import { startMarkers, until } from "./support/wait.ts";
 
@@ -206,6 +208,37 @@ describe("over Streamable HTTP", () => {
     expect(secondResult.notice).toContain("Restored imports and definitions: Book (step 1)");
     expect(secondResult.notice).toContain("theirs (step 1)");
     expect(secondResult.notice).not.toContain("mine");
+  });
+});
+
+describe("under python manage.py mcp", () => {
+  test("an edit moves calls to a fresh process of the command's interpreter, with the session carried over", async () => {
+    const example = copyExample();
+    defer(() => example.remove());
+    const transport = new StdioClientTransport({
+      command: VENV_PYTHON,
+      args: ["manage.py", "mcp"],
+      cwd: example.root,
+      env: cliEnv({ PATH: `${REPO}node_modules/.bin:${process.env.PATH}` }),
+      stderr: "ignore",
+    });
+    const client = new Client({ name: "reload-tests", version: "0" });
+    defer(() => client.close());
+    await client.connect(transport);
+    await shell(client, "from catalog.models import Book");
+    const commandPid = await pid(client);
+    example.edit(
+      "catalog/models.py",
+      "    def __str__(self):\n        return self.title\n",
+      `    def __str__(self):\n        return self.title\n${NEW_METHOD}`,
+    );
+
+    const result = await shell(client, "hasattr(Book, 'shouted_title')");
+    expect(result.output.value).toBe("True");
+    expect(result.notice).toContain("catalog/models.py");
+    expect(result.notice).toContain("Book (step 1)");
+    expect(await pid(client)).not.toBe(commandPid);
+    expect(isAlive(Number(commandPid))).toBe(true); // the command's process still holds the client's stdio
   });
 });
 
