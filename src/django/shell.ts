@@ -56,7 +56,7 @@ function headline({ why, changedFiles }: Replacement = { why: "" }): string {
 
 /** What was restored and what to re-run, or that nothing was there to restore. */
 function carryOverText({ restored, failed, lost }: CarryOver): string {
-  const parts = [restored.length ? `Restored imports and definitions: ${listNames(restored)}.` : "Nothing to restore."];
+  const parts = [restored.length ? `Restored imports and definitions: ${listNames(restored)}.` : "No imports or definitions to restore."];
   for (const failure of failed) parts.push(`Restoring step ${failure.step} failed (${failure.error}): ${failure.source.split("\n")[0]}`);
   if (lost.length) parts.push(`Not restored (re-run those steps if you need them): ${listNames(lost)}.`);
   return parts.join(" ");
