@@ -3,6 +3,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { log } from "../log.ts";
+import { isAlive } from "./pids.ts";
 
 /**
  * Finding a dev server whose sidecar listens for us: the registration file written by
@@ -36,15 +37,6 @@ export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function projectKey(projectRoot: string): string {
   return createHash("sha256").update(realpathSync(projectRoot)).digest("hex").slice(0, 16);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Private to this user, as the Python side made it: anything else may be someone's trap. */

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
+import { isAlive } from "./pids.ts";
 
 /** The `py/` folder that ships next to `src/`: put on the sidecar's PYTHONPATH. */
 export const PY_ROOT = fileURLToPath(new URL("../../py", import.meta.url));
@@ -23,6 +24,13 @@ export interface SidecarProcess {
   recentErrors(): string[];
   /** Signals the whole process group, so the user's own child processes end too. */
   kill(signal?: NodeJS.Signals): void;
+}
+
+/** The server's own secrets: the project's code (and whatever it runs) never sees them. */
+const SERVER_ONLY_ENV = ["MCP_DJANGO_TOKEN", "MCP_DJANGO_SIDECAR_SECRET"];
+
+function withoutServerSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.includes(name)));
 }
 
 const LOG_LINE_LIMIT = 2000;
@@ -52,20 +60,39 @@ async function logLines(stream: ReadableStream<Uint8Array>, tag: string, recent?
   if (carry) emit(carry);
 }
 
+const SOCKET_DIR_PREFIX = "mcp-django-sidecar-";
+let swept = false;
+
+/** Removes the socket folders of servers that are gone (killed with SIGKILL, say): ours only, never a live one's. */
+function sweepOnce(): void {
+  if (swept) return;
+  swept = true;
+  const uid = process.getuid?.();
+  for (const name of readdirSync(tmpdir())) {
+    const owner = Number(name.slice(SOCKET_DIR_PREFIX.length).split("-")[0]);
+    if (!name.startsWith(SOCKET_DIR_PREFIX) || !Number.isInteger(owner) || owner === process.pid || isAlive(owner)) continue;
+    const path = join(tmpdir(), name);
+    if (lstatSync(path, { throwIfNoEntry: false })?.uid !== uid) continue;
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /**
  * Starts `python -m mcp_django.sidecar` in the project root, in its own process group, with
  * its stdout and stderr piped into our log: project output never reaches the MCP stream.
  */
 export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProcess {
-  // A short private path: Unix socket paths are limited to about 108 bytes.
-  const dir = mkdtempSync(join(tmpdir(), "mcp-django-"));
+  sweepOnce();
+  // A short private path (Unix socket paths are limited to about 108 bytes), named after this
+  // server, so that a later server can remove it if this one is killed before it can.
+  const dir = mkdtempSync(join(tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
   const socketPath = join(dir, "sidecar.sock");
   const args = [launch.python, "-X", "utf8", "-u", "-m", "mcp_django.sidecar", "--socket", socketPath];
   args.push("--parent-pid", String(process.pid));
   for (const path of launch.pythonPath) args.push("--pythonpath", path);
 
   const env = {
-    ...process.env,
+    ...withoutServerSecrets(process.env),
     DJANGO_SETTINGS_MODULE: launch.settingsModule,
     PYTHONPATH: [PY_ROOT, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
     // By environment, not argv, where every user could read it.

@@ -7,6 +7,8 @@ import type { Sidecar, SidecarSource } from "./sources.ts";
 
 /** After an interrupt, how long the code gets to stop before its sidecar is given up. */
 export const INTERRUPT_GRACE_MS = 2_000;
+/** The deadline of a call that names none (a reset, freeing a session): every call ends. */
+const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 /**
  * After a change, how long a dev server gets to reload before calls go on in it: Django's
  * autoreloader checks once a second, and a file it never loaded doesn't make it reload at all.
@@ -75,6 +77,8 @@ interface Running {
   changedFiles?: string[];
   /** Calls sent to it and not yet answered: a sidecar left for fresh code is stopped once this is 0. */
   inFlight: number;
+  /** Calls it said it started and has not answered yet (it runs one at a time; others wait behind). */
+  startedCalls: number;
   /** A dev server being given the time to reload after a change. */
   reloading?: Promise<void>;
   /** A dev server that did not reload after a change (--noreload, or a file it never loaded): said once. */
@@ -155,7 +159,7 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
     return source.open(shutdown.signal).then((sidecar) => {
       const { hello } = sidecar.connection;
       log.debug(`sidecar ready (${sidecar.mode}): Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
-      const running: Running = { sidecar, generation: 0, codeVersion: loadsVersion, loadedAt: new Date(), inFlight: 0 };
+      const running: Running = { sidecar, generation: 0, codeVersion: loadsVersion, loadedAt: new Date(), inFlight: 0, startedCalls: 0 };
       void sidecar.ended.then((ending) => {
         if (stopping) return;
         const why = running.stoppedBecause ?? ending;
@@ -284,20 +288,24 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
       void claimed.then(release, () => undefined);
       throw error;
     });
-    // The sidecar runs one request at a time and says when each starts: the timeout counts from
-    // then, and only a started request can need its sidecar given up. A queued one is dropped.
+    // The deadline runs from the moment the call is sent, whatever the sidecar does. Then the
+    // call is interrupted (or, not started, cancelled where it waits), and the sidecar is given
+    // up after a grace period if the call still runs, or if nothing at all runs there: a
+    // suspended sidecar, or a thread of user code holding the GIL, never even says it started.
+    // Only a call waiting behind another call that runs gets its full time again once it starts.
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     let started = false;
+    let waitedBehind = false;
     let interruptedFor: CancelReason | undefined;
-    let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
     let giveUpTimer: ReturnType<typeof setTimeout> | undefined;
     const armGiveUp = () => {
       const reason = interruptedFor;
-      if (!started || !reason) return;
+      if (!reason || (!started && running.startedCalls > 0)) return;
       const what = running.sidecar.mode === "spawned" ? "the process was killed" : "we disconnected, leaving it running there";
-      giveUpTimer ??= setTimeout(
-        () => retire(running, `the code did not stop within ${INTERRUPT_GRACE_MS / 1000} s of being interrupted (${reason}), so ${what}`),
-        INTERRUPT_GRACE_MS,
-      );
+      const stuck = started
+        ? `the code did not stop within ${INTERRUPT_GRACE_MS / 1000} s of being interrupted (${reason})`
+        : `the sidecar did not take the call within ${(timeoutMs + INTERRUPT_GRACE_MS) / 1000} s (suspended, or a thread of the code holding the GIL)`;
+      giveUpTimer ??= setTimeout(() => retire(running, `${stuck}, so ${what}`), INTERRUPT_GRACE_MS);
     };
     const interrupt = (reason: CancelReason) => {
       if (interruptedFor) return;
@@ -305,10 +313,16 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
       running.sidecar.connection.cancel(id, reason);
       armGiveUp();
     };
+    const onDeadline = () => {
+      if (!started && running.startedCalls > 0) waitedBehind = true;
+      else interrupt("timeout");
+    };
+    let timeoutTimer = setTimeout(onDeadline, timeoutMs);
     const { id, result } = running.sidecar.connection.request(op, wireArgs, (event) => {
-      if (event.kind === "started") {
+      if (event.kind === "started" && !started) {
         started = true;
-        if (options.timeoutMs) timeoutTimer = setTimeout(() => interrupt("timeout"), options.timeoutMs);
+        running.startedCalls++;
+        if (waitedBehind) timeoutTimer = setTimeout(() => interrupt("timeout"), timeoutMs);
         armGiveUp();
       }
       options.onEvent?.(event);
@@ -328,9 +342,10 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
         const ending = await Promise.race([running.sidecar.ended, Bun.sleep(1000).then(() => error.message)]);
         const why = running.stoppedBecause ?? ending;
         if (stopping) throw new ShuttingDownError("the server is shutting down");
-        if (!started && !retried) {
-          // Nothing of the call ran (the sidecar died while idle, or with the call queued): it is
-          // safe to run it on a fresh sidecar, whose result then says the state was reset.
+        if (!started && !retried && !interruptedFor) {
+          // Nothing of the call ran (the sidecar died while idle, or with the call queued) and its
+          // deadline has not passed: it is safe to run it on a fresh sidecar, whose result then
+          // says the state was reset.
           forget(running, { why });
           return attempt(op, wireArgs, options, true);
         }
@@ -342,6 +357,7 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
       clearTimeout(timeoutTimer);
       clearTimeout(giveUpTimer);
       options.signal?.removeEventListener("abort", onAbort);
+      if (started) running.startedCalls--;
       release(running);
     }
   };

@@ -73,6 +73,8 @@ class Command(BaseCommand):
         sidecar = server.start("command", socket_path, secret)
         command += ["--sidecar-socket", socket_path]
         env = {**os.environ, "MCP_DJANGO_SIDECAR_SECRET": secret}
+        # The HTTP token is the server's: the project's code, running in this process, can't read it.
+        os.environ.pop("MCP_DJANGO_TOKEN", None)
         try:
             cli = subprocess.Popen(command, stdin=0, stdout=mcp_stdout, stderr=2, env=env)
         except OSError as exc:
