@@ -16,8 +16,7 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK_NAMES.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-function hostAllowed(hostHeader: string | null, options: GuardOptions): boolean {
-  if (!hostHeader) return false;
+function hostAllowed(hostHeader: string, options: GuardOptions): boolean {
   const url = URL.parse(`http://${hostHeader}`);
   if (!url) return false;
   const port = url.port === "" ? 80 : Number(url.port);
@@ -27,7 +26,7 @@ function hostAllowed(hostHeader: string | null, options: GuardOptions): boolean 
   return isLoopback(url.hostname) || url.hostname === options.host || url.hostname === `[${options.host}]`;
 }
 
-function originAllowed(origin: string | null, hostHeader: string | null): boolean {
+function originAllowed(origin: string | null, hostHeader: string): boolean {
   if (origin === null) return true; // not a browser, or a same-origin request
   const url = URL.parse(origin);
   if (!url) return false;
@@ -42,7 +41,7 @@ function tokenMatches(header: string | null, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function refuse(status: 401 | 403, message: string, headers: Record<string, string> = {}): Response {
+function refuse(status: 400 | 401 | 403, message: string, headers: Record<string, string> = {}): Response {
   return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
 }
 
@@ -52,7 +51,9 @@ function refuse(status: 401 | 403, message: string, headers: Record<string, stri
  */
 export function guardRequest(request: Request, options: GuardOptions): Response | undefined {
   const hostHeader = request.headers.get("host");
-  if (!hostAllowed(hostHeader, options)) return refuse(403, `Forbidden: Host ${hostHeader ?? "(missing)"} is not this server`);
+  // Bun answers an HTTP/1.1 request without Host itself (400, no body); HTTP/1.0 ones get here.
+  if (!hostHeader) return refuse(400, "Bad Request: the request has no Host header");
+  if (!hostAllowed(hostHeader, options)) return refuse(403, `Forbidden: Host ${hostHeader} is not this server`);
   const origin = request.headers.get("origin");
   if (!originAllowed(origin, hostHeader)) return refuse(403, `Forbidden: Origin ${origin} is not local`);
   if (options.token && !tokenMatches(request.headers.get("authorization"), options.token)) {

@@ -4,8 +4,11 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { ConfigError } from "../errors.ts";
 import { log } from "../log.ts";
+import { readJsonBody } from "./body.ts";
 import { type GuardOptions, guardRequest } from "./guard.ts";
+import { errorResponse } from "./jsonrpc.ts";
 import { keepAliveMs } from "./keepalive.ts";
+import { maxMessageBytes } from "./limits.ts";
 import { openSseSession } from "./sse.ts";
 
 export interface HttpOptions extends GuardOptions {
@@ -34,12 +37,9 @@ const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 
 interface Session {
   close(): Promise<void>;
-  handle(request: Request): Promise<Response>;
+  /** Serves a request; `body` is a POST's body, already read within the size limit and parsed. */
+  handle(request: Request, body?: unknown): Promise<Response>;
   lastSeen: number;
-}
-
-function jsonRpcError(status: number, code: number, message: string): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
 }
 
 export function validatePath(path: string): string {
@@ -51,11 +51,13 @@ export function validatePath(path: string): string {
 
 /**
  * Serves MCP over Streamable HTTP (at `path`) or legacy SSE (GET /sse, POST /messages), one
- * McpServer per MCP session. Every request passes the guard (Host, Origin, token) first.
+ * McpServer per MCP session. Every request passes the guard (Host, Origin, token) first; every
+ * POST body is read here, within MCP_DJANGO_MAX_MESSAGE_BYTES, before a transport sees it.
  */
 export function serveHttp(options: HttpOptions): HttpServer {
   const sessions = new Map<string, Session>();
   const keepAlive = keepAliveMs();
+  const limit = maxMessageBytes();
 
   const forget = (id: string) => {
     if (sessions.delete(id)) {
@@ -70,7 +72,7 @@ export function serveHttp(options: HttpOptions): HttpServer {
       sessionIdGenerator: randomUUID,
       keepAliveMs: keepAlive,
       onsessioninitialized: (id) => {
-        sessions.set(id, { close: () => transport.close(), handle: (r) => transport.handleRequest(r), lastSeen: Date.now() });
+        sessions.set(id, { close: () => transport.close(), handle: (r, body) => transport.handleRequest(r, { parsedBody: body }), lastSeen: Date.now() });
         log.debug(`MCP session ${id} opened`);
       },
     });
@@ -83,21 +85,21 @@ export function serveHttp(options: HttpOptions): HttpServer {
 
   const streamable = async (request: Request): Promise<Response> => {
     const id = request.headers.get("mcp-session-id");
-    if (id) {
-      const session = sessions.get(id);
-      if (!session) return jsonRpcError(404, -32001, "Session not found: start a new one with an initialize request");
+    const session = id ? sessions.get(id) : undefined;
+    if (id && !session) return errorResponse(404, -32001, "Session not found: start a new one with an initialize request");
+    if (request.method !== "POST") {
+      if (!session) return errorResponse(400, -32000, "Bad Request: no mcp-session-id header");
       session.lastSeen = Date.now();
       return session.handle(request);
     }
-    if (request.method !== "POST") return jsonRpcError(400, -32000, "Bad Request: no mcp-session-id header");
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch (error) {
-      return jsonRpcError(400, -32700, `Parse error: ${(error as Error).message}`);
+    const body = await readJsonBody(request, limit);
+    if (!body.ok) return body.refusal;
+    if (session) {
+      session.lastSeen = Date.now();
+      return session.handle(request, body.json);
     }
-    if (!isInitializeRequest(body)) return jsonRpcError(400, -32000, "Bad Request: the first request of a session must be initialize");
-    return openStreamable(request, body);
+    if (!isInitializeRequest(body.json)) return errorResponse(400, -32000, "Bad Request: the first request of a session must be initialize");
+    return openStreamable(request, body.json);
   };
 
   const sse = async (request: Request, url: URL): Promise<Response> => {
@@ -113,7 +115,8 @@ export function serveHttp(options: HttpOptions): HttpServer {
     if (request.method === "POST" && url.pathname === MESSAGES_PATH) {
       const session = sessions.get(url.searchParams.get("sessionId") ?? "");
       if (!session) return new Response("Session not found: open GET /sse first\n", { status: 404 });
-      return session.handle(request);
+      const body = await readJsonBody(request, limit);
+      return body.ok ? session.handle(request, body.json) : body.refusal;
     }
     return new Response(`Not found: the SSE transport serves GET ${SSE_PATH} and POST ${MESSAGES_PATH}\n`, { status: 404 });
   };

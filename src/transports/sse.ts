@@ -7,8 +7,8 @@ export interface SseSession {
   transport: Transport & { sessionId: string };
   /** The event stream to return for GET /sse. */
   response: Response;
-  /** Feeds one POSTed body; resolves to the HTTP response for the POST. */
-  post(request: Request): Promise<Response>;
+  /** Feeds one POSTed message (the body, parsed); resolves to the HTTP response for the POST. */
+  post(request: Request, body: unknown): Promise<Response>;
 }
 
 /**
@@ -60,15 +60,13 @@ export function openSseSession(messagesPath: string, keepAliveMs = DEFAULT_KEEP_
     },
   });
 
-  const post = async (request: Request): Promise<Response> => {
-    let message: JSONRPCMessage;
-    try {
-      message = JSONRPCMessageSchema.parse(await request.json());
-    } catch (error) {
-      transport.onerror?.(error as Error);
-      return new Response(`Invalid message: ${(error as Error).message}\n`, { status: 400 });
+  const post = async (request: Request, body: unknown): Promise<Response> => {
+    const message = JSONRPCMessageSchema.safeParse(body);
+    if (!message.success) {
+      transport.onerror?.(message.error);
+      return new Response(`Invalid message: ${message.error.message}\n`, { status: 400 });
     }
-    transport.onmessage?.(message, { requestInfo: { headers: Object.fromEntries(request.headers) } });
+    transport.onmessage?.(message.data, { requestInfo: { headers: Object.fromEntries(request.headers) } });
     return new Response("Accepted\n", { status: 202 });
   };
 

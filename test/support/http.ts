@@ -55,6 +55,8 @@ export function authHeaders(token = TEST_TOKEN): Record<string, string> {
 
 export interface HttpClient {
   client: Client;
+  /** The MCP session the server gave this client. */
+  sessionId(): string | undefined;
   /** Ends the MCP session the way its transport does (DELETE for Streamable HTTP, closing the stream for SSE). */
   end(): Promise<void>;
 }
@@ -64,13 +66,20 @@ export async function connectHttp(server: HttpServerProcess): Promise<HttpClient
   const requestInit = { headers: authHeaders(server.token) };
   const client = new Client({ name: "http-tests", version: "0" });
   if (server.url.pathname === "/sse") {
-    await client.connect(new SSEClientTransport(server.url, { requestInit }));
-    return { client, end: () => client.close() };
+    // The SSE client keeps its session private: it shows in the URL the client POSTs to.
+    let sessionId: string | undefined;
+    const fetchNoting = (url: string | URL, init?: RequestInit) => {
+      sessionId ??= new URL(url).searchParams.get("sessionId") ?? undefined;
+      return fetch(url, init);
+    };
+    await client.connect(new SSEClientTransport(server.url, { requestInit, fetch: fetchNoting }));
+    return { client, sessionId: () => sessionId, end: () => client.close() };
   }
   const transport = new StreamableHTTPClientTransport(server.url, { requestInit });
   await client.connect(transport);
   return {
     client,
+    sessionId: () => transport.sessionId,
     async end() {
       await transport.terminateSession();
       await client.close();

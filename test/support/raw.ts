@@ -4,6 +4,8 @@ import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./paths.ts";
 export interface RawServer {
   proc: Bun.Subprocess<"pipe", "pipe", "pipe">;
   send(message: unknown): void;
+  /** Writes one line as it is, valid JSON-RPC or not; the newline is added. */
+  sendLine(line: string): void;
   /** Waits for the JSON-RPC response with this id; every stdout line seen is kept in `lines`. */
   response(id: number): Promise<Record<string, unknown>>;
   lines: string[];
@@ -46,14 +48,16 @@ export function startRaw(args: string[] = [], cwd = EXAMPLE, command = [BUN, CLI
     }
     if (carry) lines.push(carry);
   })();
+  const sendLine = (line: string) => {
+    proc.stdin.write(`${line}\n`);
+    proc.stdin.flush();
+  };
   return {
     proc,
     lines,
     stderr: () => stderr,
-    send(message) {
-      proc.stdin.write(`${JSON.stringify(message)}\n`);
-      proc.stdin.flush();
-    },
+    send: (message) => sendLine(JSON.stringify(message)),
+    sendLine,
     response(id) {
       const known = seen.get(id);
       if (known) return Promise.resolve(known);
