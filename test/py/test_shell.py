@@ -71,10 +71,17 @@ def test_reset_empties_the_namespace(session):
     assert run(session, "x")["output"]["exception"]["exc_type"] == "NameError"
 
 
-def test_drop_sessions_drops_only_those_with_the_prefix():
-    for name in ("a/1", "a/2", "ab/1"):
-        run(name, "x = 1")
-    shell.drop_sessions("a/")
-    assert "ab/1" in shell.sessions()
-    assert not {"a/1", "a/2"} & set(shell.sessions())
-    shell.reset("ab/1")
+def test_each_connection_has_sessions_of_its_own_that_end_with_it():
+    try:
+        for connection in ("first", "second"):
+            with shell.connection(connection):
+                run("client/1", f"x = {connection!r}")
+        shell.drop_connection("first")
+        with shell.connection("first"):
+            assert shell.sessions() == []
+            assert run("client/1", "x")["output"]["exception"]["exc_type"] == "NameError"
+        with shell.connection("second"):
+            assert run("client/1", "x")["output"]["value"] == "'second'"
+    finally:
+        shell.drop_connection("first")
+        shell.drop_connection("second")

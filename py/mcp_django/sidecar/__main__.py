@@ -17,8 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sys.path[:0] = [os.path.abspath(path) for path in args.pythonpath]
 
-    from . import bootstrap, server
+    from . import bootstrap, forks, server
 
+    # Killed with the MCP server, even by SIGKILL, even while user code holds the GIL (the
+    # watchdog below needs it, and cleans up where there is no PR_SET_PDEATHSIG).
+    forks.die_with_parent(os.getppid() if args.parent_pid is None else args.parent_pid)
     # The secret comes by environment, not argv (visible to every user in ps); user code and
     # its subprocesses don't need it.
     sidecar = server.start("spawned", args.socket, os.environ.pop("MCP_DJANGO_SECRET", ""))

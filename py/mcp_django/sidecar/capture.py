@@ -1,9 +1,13 @@
 """Per-request capture of ``sys.stdout`` and ``sys.stderr``.
 
-Proxies are installed once as ``sys.stdout``/``sys.stderr`` and write to the buffer of the
-request running in the current context (a contextvar). ``redirect_stdout`` would be
-process-global and capture other threads too. Outside a request, writes go to the real streams,
-which are pipes that the MCP server reads and logs: never the MCP client's stream.
+Proxies are installed as ``sys.stdout``/``sys.stderr`` and write to the buffer of the request
+running in the current context (a contextvar). ``redirect_stdout`` would be process-global and
+capture other threads too. Outside a request, writes go to the real streams, which are pipes that
+the MCP server reads and logs: never the MCP client's stream.
+
+What user code does to the streams ends with its call: proxies it replaced are put back (and the
+call's stderr says so), and closing one closes it for that call only. Otherwise one
+``sys.stdout = None`` would end capture for every later call, other sessions' too.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ class CappedBuffer:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.total = 0
+        # The code closed the stream this buffer stands for: for this request only.
+        self.closed = False
         self._parts: list[str] = []
         self._kept = 0
+        self._notes: list[str] = []
 
     def write(self, text: str) -> None:
         self.total += len(text)
@@ -33,8 +40,17 @@ class CappedBuffer:
             self._parts.append(kept)
             self._kept += len(kept)
 
+    def note(self, line: str) -> None:
+        """A line of ours after the captured text, whatever its size."""
+        self._notes.append(line)
+
     def getvalue(self) -> str:
-        return cap_text("".join(self._parts), self.limit, self.total)
+        text = cap_text("".join(self._parts), self.limit, self.total)
+        for line in self._notes:
+            if text and not text.endswith("\n"):
+                text += "\n"
+            text += f"{line}\n"
+        return text
 
 
 def cap_text(text: str, limit: int, total: int | None = None) -> str:
@@ -73,36 +89,85 @@ class _CaptureStream(io.TextIOBase):
     def __getattr__(self, name: str) -> object:  # buffer, mode, line_buffering…
         return getattr(self._fallback, name)
 
+    @property
+    def closed(self) -> bool:
+        buffer = self._buffer()
+        return self._fallback.closed if buffer is None else buffer.closed
+
+    def close(self) -> None:
+        """Closes this stream for the running request only: the real one stays open (the MCP
+        server reads it), and so does the next request's."""
+        buffer = self._buffer()
+        if buffer is not None:
+            buffer.closed = True
+
+    def __del__(self) -> None:
+        """Collected, a proxy closes nothing (``IOBase`` would close the running request's stream)."""
+
     def write(self, text: str) -> int:
-        buffer = self._target.get()
+        buffer = self._buffer()
         if buffer is None:
             return self._fallback.write(text)
+        if buffer.closed:
+            raise ValueError("I/O operation on closed file.")
         buffer.write(text)
         return len(text)
 
     def flush(self) -> None:
-        if self._target.get() is None:
+        if self._buffer() is None:
             self._fallback.flush()
+
+    def _buffer(self) -> CappedBuffer | None:
+        # In a forked child the request's buffer is a copy no one reads: its output goes where
+        # output outside a request goes.
+        return None if _forked else self._target.get()
 
 
 _stdout: contextvars.ContextVar[CappedBuffer | None] = contextvars.ContextVar("mcp_stdout", default=None)
 _stderr: contextvars.ContextVar[CappedBuffer | None] = contextvars.ContextVar("mcp_stderr", default=None)
+# The proxies installed, by name in ``sys``: put back whenever something replaced them.
+_proxies: dict[str, _CaptureStream] = {}
+_forked = False
 
 
 def install() -> None:
-    """Replace ``sys.stdout``/``sys.stderr`` with the capturing proxies (idempotent)."""
-    if not isinstance(sys.stdout, _CaptureStream):
-        sys.stdout = _CaptureStream(_stdout, sys.stdout)
-    if not isinstance(sys.stderr, _CaptureStream):
-        sys.stderr = _CaptureStream(_stderr, sys.stderr)
+    """Put the capturing proxies in as ``sys.stdout``/``sys.stderr``, in front of the streams
+    there now: the real ones (idempotent)."""
+    for name, target in (("stdout", _stdout), ("stderr", _stderr)):
+        current = getattr(sys, name)
+        if not isinstance(current, _CaptureStream):
+            _proxies[name] = _CaptureStream(target, current)
+            setattr(sys, name, _proxies[name])
+
+
+def forked() -> None:
+    """This process is a fork: from now on its output goes to the real streams."""
+    global _forked
+    _forked = True
 
 
 @contextlib.contextmanager
 def capturing(limit: int) -> Iterator[tuple[CappedBuffer, CappedBuffer]]:
     out, err = CappedBuffer(limit), CappedBuffer(limit)
+    # Replaced between calls: by a thread, or inside a dev server by another session's code.
+    for name in _put_back_proxies():
+        err.note(f"[mcp-django] sys.{name} was replaced outside this call and has been restored.")
     out_token, err_token = _stdout.set(out), _stderr.set(err)
     try:
         yield out, err
     finally:
         _stdout.reset(out_token)
         _stderr.reset(err_token)
+        for name in _put_back_proxies():
+            err.note(f"[mcp-django] sys.{name} was replaced by the code and has been restored.")
+        for name, buffer in (("stdout", out), ("stderr", err)):
+            if buffer.closed:
+                err.note(f"[mcp-django] sys.{name} was closed by the code and has been reopened.")
+
+
+def _put_back_proxies() -> list[str]:
+    """Reinstall the proxies something replaced; the names of those put back."""
+    replaced = [name for name, proxy in _proxies.items() if getattr(sys, name) is not proxy]
+    for name in replaced:
+        setattr(sys, name, _proxies[name])
+    return replaced

@@ -10,6 +10,7 @@ import sys
 import threading
 from typing import Any
 
+from . import forks
 from .codec import CODEC_NAME
 from .contract import PROTOCOL_VERSION
 from .framing import encode_frame, read_frame
@@ -25,6 +26,7 @@ def log(message: str) -> None:
 
 def listen(path: str) -> socket.socket:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    forks.guard(listener)
     listener.bind(path)
     os.chmod(path, 0o600)
     listener.listen(1)
@@ -35,6 +37,7 @@ def accept_same_user(listener: socket.socket) -> socket.socket:
     """Accept a connection from a process of this user (checked with SO_PEERCRED where it exists)."""
     while True:
         conn, _ = listener.accept()
+        forks.guard(conn)
         if not hasattr(socket, "SO_PEERCRED"):
             return conn
         _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
@@ -45,19 +48,27 @@ def accept_same_user(listener: socket.socket) -> socket.socket:
 
 
 class Channel:
-    """The connected socket: frames written under a lock, since two threads answer."""
+    """The connected socket: frames written under a lock, since two threads answer. Only the
+    process that made it uses it: a fork that got past ``forks`` (a raw fork(2)) can't either."""
 
     def __init__(self, conn: socket.socket) -> None:
         self.conn = conn
         self._lock = threading.Lock()
+        self._pid = os.getpid()
 
     def send(self, message: dict[str, Any]) -> None:
+        self._check_process()
         frame = encode_frame(message)
         with self._lock:
             self.conn.sendall(frame)
 
     def receive(self) -> dict[str, Any] | None:
+        self._check_process()
         return read_frame(self.conn)
+
+    def _check_process(self) -> None:
+        if os.getpid() != self._pid:
+            raise OSError(f"process {os.getpid()} is a fork of the sidecar: the socket is not its own")
 
 
 def exchange_hello(channel: Channel, secret: str, about: dict[str, Any]) -> str | None:

@@ -14,8 +14,8 @@ from typing import Any, Literal, TypedDict, get_args, get_type_hints
 
 PROTOCOL_VERSION = 3
 
-# A shell session key is f"{client}{SESSION_SEPARATOR}{mcp_session}": a client's sessions are
-# dropped by that prefix when its connection ends.
+# A shell session key is f"{client}{SESSION_SEPARATOR}{mcp_session}": servers attached to one
+# dev server never share a name. (Sessions end with the connection that created them.)
 SESSION_SEPARATOR = "/"
 
 ErrorKind = Literal["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable", "state_missing"]

@@ -2,7 +2,9 @@
 
 Per connection, a reader thread owns the socket's receiving side: it queues requests for the
 thread that answers them and handles ``cancel`` at once (user code may be running). Answers are
-written under the channel's lock.
+written under the channel's lock. The reader also sees the connection end: its shell sessions end
+then, even if a call stuck in C still runs on the answering thread (inside a dev server it can't
+be stopped, so the MCP server disconnects and tells its client the state was lost).
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from . import bootstrap, capture, dispatch, interrupts, shell
+from . import bootstrap, capture, dispatch, forks, interrupts, shell
 from .bootstrap import Context, Setup
 from .channel import Channel, accept_same_user, exchange_hello, listen, log
 from .codec import CodecError
-from .contract import SESSION_SEPARATOR, Mode
+from .contract import Mode
 from .errors import Unsendable
 from .framing import FrameError
 
@@ -70,8 +72,10 @@ class Sidecar:
 
 
 def start(mode: Mode, socket_path: str, secret: str) -> Sidecar:
-    """What every sidecar does before its first client: capture output, route interrupts, listen."""
+    """What every sidecar does before its first client: capture output, guard against forks,
+    route interrupts, listen."""
     capture.install()
+    forks.install()
     if mode != "attached":
         # User code runs on the main thread: the reader thread interrupts it with SIGINT. A dev
         # server keeps its own SIGINT handling (its Ctrl-C) and runs user code on other threads.
@@ -85,23 +89,24 @@ def serve(channel: Channel, secret: str, context: Context) -> None:
     if client is None:
         return
     jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    ended = threading.Event()
     scope = str(next(_connection_numbers))
-    threading.Thread(target=_read_loop, args=(channel, scope, jobs), name="mcp-reader", daemon=True).start()
+    threading.Thread(target=_read_loop, args=(channel, scope, jobs, ended), name="mcp-reader", daemon=True).start()
     try:
-        while (request := jobs.get()) is not None:
-            request_id = str(request.get("id"))
-            # The MCP server times calls from here, and knows a queued call needs no kill.
-            channel.send({"type": "ev", "id": request_id, "kind": "started", "data": None})
-            _send_answer(channel, _answer(request_id, request, f"{scope}:{request_id}", context))
+        with shell.connection(scope):
+            while (request := jobs.get()) is not None and not ended.is_set():
+                request_id = str(request.get("id"))
+                # The MCP server times calls from here, and knows a queued call needs no kill.
+                channel.send({"type": "ev", "id": request_id, "kind": "started", "data": None})
+                _send_answer(channel, _answer(request_id, request, f"{scope}:{request_id}", context))
     except OSError as exc:
         log(f"connection lost while answering: {exc}")
     finally:
-        # The client's shell namespaces end with its connection.
-        if client:
-            shell.drop_sessions(f"{client}{SESSION_SEPARATOR}")
+        # This connection's sessions only: a later connection of the same client has its own.
+        shell.drop_connection(scope)
 
 
-def _read_loop(channel: Channel, scope: str, jobs: queue.Queue[dict[str, Any] | None]) -> None:
+def _read_loop(channel: Channel, scope: str, jobs: queue.Queue[dict[str, Any] | None], ended: threading.Event) -> None:
     try:
         while (message := channel.receive()) is not None:
             if message.get("type") == "req":
@@ -110,6 +115,10 @@ def _read_loop(channel: Channel, scope: str, jobs: queue.Queue[dict[str, Any] | 
                 interrupts.request_interrupt(f"{scope}:{message.get('id')}", str(message.get("reason", "cancelled")))
     except (FrameError, OSError) as exc:
         log(f"connection error: {exc}")
+    # The connection is over now, not when a call stuck in C on the answering thread returns:
+    # its sessions end, and queued requests are not run (the MCP server may rerun them elsewhere).
+    ended.set()
+    shell.drop_connection(scope)
     jobs.put(None)
 
 
@@ -124,8 +133,9 @@ def _answer(request_id: str, request: dict[str, Any], key: str, context: Context
 def _run(request: dict[str, Any], key: str, context: Context) -> Mapping[str, Any]:
     if context.django_ready:
         bootstrap.close_old_connections()
-    # Every op can be interrupted, introspection too (a URLconf may hang on import).
-    with interrupts.interruptible(key):
+    # Every op can be interrupted, introspection too (a URLconf may hang on import), and any may
+    # run project code that forks.
+    with interrupts.interruptible(key), forks.running_user_code():
         result = dispatch.call(request.get("op"), request.get("args"), context)
     if context.django_ready:
         if shell.was_interrupted(result):

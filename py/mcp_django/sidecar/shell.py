@@ -9,11 +9,13 @@ unevaluated QuerySet as the last line runs its query now, where database access 
 from __future__ import annotations
 
 import ast
+import contextlib
+import contextvars
 import linecache
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from . import capture, history, interrupts
+from . import capture, forks, history, interrupts
 from .contract import ExceptionInfo, RestoreStep, RunRecord, ShellExecuteResult
 from .errors import StateMissing, describe_exception
 
@@ -21,24 +23,43 @@ SHELL_FILENAME = "<shell>"
 # The exception types an interrupted run reports, by interrupt reason.
 _INTERRUPT_TYPES = {"timeout": "TimeoutError", "cancelled": "CancelledError"}
 
-_namespaces: dict[str, dict[str, Any]] = {}
+# Namespaces by connection, then by session: a connection's sessions are its own and end with it.
+# A call stuck in C when its connection ended keeps writing to the namespace it started with,
+# which a later connection of the same client (same session names) never sees.
+_namespaces: dict[str, dict[str, dict[str, Any]]] = {}
+_connection: contextvars.ContextVar[str] = contextvars.ContextVar("mcp_shell_connection", default="")
+
+
+@contextlib.contextmanager
+def connection(name: str) -> Iterator[None]:
+    """Calls made on this thread in the block use (and create) the sessions of connection ``name``."""
+    token = _connection.set(name)
+    try:
+        yield
+    finally:
+        _connection.reset(token)
+
+
+def drop_connection(name: str) -> None:
+    """The sessions of connection ``name`` end (a call still running there keeps its namespace)."""
+    _namespaces.pop(name, None)
+
+
+def _sessions() -> dict[str, dict[str, Any]]:
+    return _namespaces.setdefault(_connection.get(), {})
 
 
 def _namespace(session: str) -> dict[str, Any]:
-    return _namespaces.setdefault(session, {"__name__": "__main__"})
+    return _sessions().setdefault(session, {"__name__": "__main__"})
 
 
 def reset(session: str) -> None:
-    _namespaces.pop(session, None)
-
-
-def drop_sessions(prefix: str) -> None:
-    for session in [name for name in _namespaces if name.startswith(prefix)]:
-        del _namespaces[session]
+    _sessions().pop(session, None)
 
 
 def sessions() -> list[str]:
-    return sorted(_namespaces)
+    """The sessions of the calling connection (for a look from the shell itself)."""
+    return sorted(_sessions())
 
 
 def execute(
@@ -55,7 +76,7 @@ def execute(
     an earlier sidecar); without it, a caller that expects state (``has_state``) is told the
     state is missing instead of having its code run in an empty namespace.
     """
-    fresh = session not in _namespaces
+    fresh = session not in _sessions()
     if fresh and has_state and restore is None:
         raise StateMissing(f"shell session {session!r} has no state in this sidecar")
     namespace = _namespace(session)
@@ -64,6 +85,7 @@ def execute(
     before = history.snapshot(namespace)
     # Set to None once restored: still there after the run means the restore was interrupted.
     to_restore = restore if fresh else None
+    ended: BaseException | None = None
     with capture.capturing(limit) as (stdout, stderr):
         try:
             if to_restore is not None:
@@ -75,9 +97,14 @@ def execute(
             output = _run(code, namespace, limit)
             status = "success"
         except interrupts.Interrupted as exc:
+            ended = exc
             status, output = "error", {"exception": _describe_interrupt(exc, timeout, to_restore is not None)}
         except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the sidecar stays up
+            ended = exc
             status, output = "error", {"exception": describe_exception(exc)}
+    if forks.in_child():
+        # A process the code forked has reached the end of the code, as of a script.
+        forks.exit_child(ended)
     if to_restore is not None:
         # Interrupted while restoring: the code never ran, and a half-restored session is
         # restored again by the next call.
