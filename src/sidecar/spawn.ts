@@ -68,12 +68,15 @@ function sweepOnce(): void {
   if (swept) return;
   swept = true;
   const uid = process.getuid?.();
-  for (const name of readdirSync(tmpdir())) {
-    const owner = Number(name.slice(SOCKET_DIR_PREFIX.length).split("-")[0]);
-    if (!name.startsWith(SOCKET_DIR_PREFIX) || !Number.isInteger(owner) || owner === process.pid || isAlive(owner)) continue;
-    const path = join(tmpdir(), name);
-    if (lstatSync(path, { throwIfNoEntry: false })?.uid !== uid) continue;
-    rmSync(path, { recursive: true, force: true });
+  try {
+    for (const name of readdirSync(tmpdir())) {
+      const owner = Number(name.slice(SOCKET_DIR_PREFIX.length).split("-")[0]);
+      if (!name.startsWith(SOCKET_DIR_PREFIX) || !Number.isInteger(owner) || owner === process.pid || isAlive(owner)) continue;
+      const path = join(tmpdir(), name);
+      if (lstatSync(path, { throwIfNoEntry: false })?.uid === uid) rmSync(path, { recursive: true, force: true });
+    }
+  } catch (error) {
+    log.debug(`could not sweep old socket folders: ${(error as Error).message}`); // only tidiness is lost
   }
 }
 

@@ -1,12 +1,11 @@
-import type { CancelReason, SidecarMode } from "../contract/constants.ts";
+import type { SidecarMode } from "../contract/constants.ts";
 import { OPS, type OpArgs, type OpName, type OpResult } from "../contract/ops.ts";
 import { CallCancelledError, ProjectError, ShuttingDownError, SidecarLostError, SidecarProtocolError } from "../errors.ts";
 import { log } from "../log.ts";
+import { CallDeadline, type SidecarActivity } from "./deadline.ts";
 import type { Hello, SidecarEvent } from "./protocol.ts";
 import type { Sidecar, SidecarSource } from "./sources.ts";
 
-/** After an interrupt, how long the code gets to stop before its sidecar is given up. */
-export const INTERRUPT_GRACE_MS = 2_000;
 /** The deadline of a call that names none (a reset, freeing a session): every call ends. */
 const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 /**
@@ -64,7 +63,7 @@ export interface Supervisor {
   stop(): Promise<void>;
 }
 
-interface Running {
+interface Running extends SidecarActivity {
   sidecar: Sidecar;
   generation: number;
   /** The code version it loaded (see `codeChanged`). */
@@ -77,8 +76,6 @@ interface Running {
   changedFiles?: string[];
   /** Calls sent to it and not yet answered: a sidecar left for fresh code is stopped once this is 0. */
   inFlight: number;
-  /** Calls it said it started and has not answered yet (it runs one at a time; others wait behind). */
-  startedCalls: number;
   /** A dev server being given the time to reload after a change. */
   reloading?: Promise<void>;
   /** A dev server that did not reload after a change (--noreload, or a file it never loaded): said once. */
@@ -159,7 +156,15 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
     return source.open(shutdown.signal).then((sidecar) => {
       const { hello } = sidecar.connection;
       log.debug(`sidecar ready (${sidecar.mode}): Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
-      const running: Running = { sidecar, generation: 0, codeVersion: loadsVersion, loadedAt: new Date(), inFlight: 0, startedCalls: 0 };
+      const running: Running = {
+        sidecar,
+        generation: 0,
+        codeVersion: loadsVersion,
+        loadedAt: new Date(),
+        inFlight: 0,
+        startedCalls: 0,
+        lastActivity: performance.now(),
+      };
       void sidecar.ended.then((ending) => {
         if (stopping) return;
         const why = running.stoppedBecause ?? ending;
@@ -288,46 +293,16 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
       void claimed.then(release, () => undefined);
       throw error;
     });
-    // The deadline runs from the moment the call is sent, whatever the sidecar does. Then the
-    // call is interrupted (or, not started, cancelled where it waits), and the sidecar is given
-    // up after a grace period if the call still runs, or if nothing at all runs there: a
-    // suspended sidecar, or a thread of user code holding the GIL, never even says it started.
-    // Only a call waiting behind another call that runs gets its full time again once it starts.
-    const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    let started = false;
-    let waitedBehind = false;
-    let interruptedFor: CancelReason | undefined;
-    let giveUpTimer: ReturnType<typeof setTimeout> | undefined;
-    const armGiveUp = () => {
-      const reason = interruptedFor;
-      if (!reason || (!started && running.startedCalls > 0)) return;
-      const what = running.sidecar.mode === "spawned" ? "the process was killed" : "we disconnected, leaving it running there";
-      const stuck = started
-        ? `the code did not stop within ${INTERRUPT_GRACE_MS / 1000} s of being interrupted (${reason})`
-        : `the sidecar did not take the call within ${(timeoutMs + INTERRUPT_GRACE_MS) / 1000} s (suspended, or a thread of the code holding the GIL)`;
-      giveUpTimer ??= setTimeout(() => retire(running, `${stuck}, so ${what}`), INTERRUPT_GRACE_MS);
-    };
-    const interrupt = (reason: CancelReason) => {
-      if (interruptedFor) return;
-      interruptedFor = reason;
-      running.sidecar.connection.cancel(id, reason);
-      armGiveUp();
-    };
-    const onDeadline = () => {
-      if (!started && running.startedCalls > 0) waitedBehind = true;
-      else interrupt("timeout");
-    };
-    let timeoutTimer = setTimeout(onDeadline, timeoutMs);
+    const what = running.sidecar.mode === "spawned" ? "the process was killed" : "we disconnected, leaving it running there";
+    const deadline = new CallDeadline(running, options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, {
+      cancel: (reason) => running.sidecar.connection.cancel(id, reason),
+      giveUp: (because) => retire(running, `${because}, so ${what}`),
+    });
     const { id, result } = running.sidecar.connection.request(op, wireArgs, (event) => {
-      if (event.kind === "started" && !started) {
-        started = true;
-        running.startedCalls++;
-        if (waitedBehind) timeoutTimer = setTimeout(() => interrupt("timeout"), timeoutMs);
-        armGiveUp();
-      }
+      if (event.kind === "started") deadline.onStarted();
       options.onEvent?.(event);
     });
-    const onAbort = () => interrupt("cancelled");
+    const onAbort = () => deadline.interrupt("cancelled");
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const parsed = OPS[op].result.safeParse(await result);
@@ -342,24 +317,25 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
         const ending = await Promise.race([running.sidecar.ended, Bun.sleep(1000).then(() => error.message)]);
         const why = running.stoppedBecause ?? ending;
         if (stopping) throw new ShuttingDownError("the server is shutting down");
-        if (!started && !retried && !interruptedFor) {
+        if (!deadline.started && !retried && !deadline.interruptedFor) {
           // Nothing of the call ran (the sidecar died while idle, or with the call queued) and its
           // deadline has not passed: it is safe to run it on a fresh sidecar, whose result then
           // says the state was reset.
           forget(running, { why });
-          return attempt(op, wireArgs, options, true);
+        } else {
+          const lost = running.sidecar.mode === "spawned" ? "The Python sidecar ended" : "The connection to the Django process was lost";
+          throw new SidecarLostError(`${lost} while running this call (${why})`);
         }
-        const lost = running.sidecar.mode === "spawned" ? "The Python sidecar ended" : "The connection to the Django process was lost";
-        throw new SidecarLostError(`${lost} while running this call (${why})`);
+      } else {
+        throw error;
       }
-      throw error;
     } finally {
-      clearTimeout(timeoutTimer);
-      clearTimeout(giveUpTimer);
+      deadline.dispose();
       options.signal?.removeEventListener("abort", onAbort);
-      if (started) running.startedCalls--;
       release(running);
     }
+    // Once this try is done with (its timers stopped), on a fresh sidecar.
+    return attempt(op, wireArgs, options, true);
   };
 
   return {

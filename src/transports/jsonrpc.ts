@@ -28,7 +28,8 @@ export function idOf(value: unknown): MessageId {
   return typeof id === "string" || Number.isInteger(id) ? (id as string | number) : null;
 }
 
-const STRING = String.raw`"(?:[^"\\]|\\.)*"`;
+/** A JSON string as JSON spells it (no raw control characters, only JSON's escapes). */
+const STRING = String.raw`"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"`;
 const ID = String.raw`${STRING}|-?\d+`;
 const SCALAR = String.raw`${STRING}|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null`;
 /** "id" among the scalar members that open the object, as most clients write it ({"jsonrpc":"2.0","id":1,...}). */
@@ -42,5 +43,10 @@ const TRAILING_ID = new RegExp(String.raw`[{,]\s*"id"\s*:\s*(${ID})\s*\}\s*$`);
  */
 export function idFromEdges(head: string, tail: string): MessageId {
   const found = LEADING_ID.exec(head)?.[1] ?? TRAILING_ID.exec(tail)?.[1];
-  return found === undefined ? null : (JSON.parse(found) as string | number);
+  if (found === undefined) return null;
+  try {
+    return JSON.parse(found) as string | number;
+  } catch {
+    return null; // not JSON after all: the refusal goes out without an id
+  }
 }

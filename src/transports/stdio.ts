@@ -47,8 +47,15 @@ export function stdioTransport(limit: number, stdin: NodeJS.ReadableStream = pro
     }
   };
 
+  // Whatever one line does, reading goes on: a throw here would end the process.
   const ondata = (chunk: Buffer) => {
-    for (const line of lines.push(chunk)) receive(line);
+    for (const line of lines.push(chunk)) {
+      try {
+        receive(line);
+      } catch (error) {
+        transport.onerror?.(error as Error);
+      }
+    }
   };
   const onerror = (error: Error) => transport.onerror?.(error);
 

@@ -95,6 +95,15 @@ describe("stdio input", () => {
     expect(shellValue(await callShell(server, 2, "1 + 1"))).toBe("2");
   });
 
+  test("an oversized line whose id is not valid JSON is refused without an id, and the server lives on", async () => {
+    const server = launchStdio({ MCP_DJANGO_MAX_MESSAGE_BYTES: "1000" });
+    await initialize(server);
+    server.sendLine(`{"jsonrpc":"2.0","id":"a\\x","method":"tools/call","params":{"name":"shell","arguments":{"code":"${"x".repeat(2000)}"}}}`);
+    const refused = await reply(server, (message) => message.id === null && message.error?.code === -32600);
+    expect(refused.error?.message).toContain("1000 bytes");
+    expect(shellValue(await callShell(server, 2, "1 + 1"))).toBe("2");
+  });
+
   test("a bad MCP_DJANGO_MAX_MESSAGE_BYTES refuses to start with a clear message", async () => {
     const proc = Bun.spawn([BUN, CLI, "--python", VENV_PYTHON], {
       cwd: EXAMPLE,

@@ -129,5 +129,6 @@ def _after_fork_in_child() -> None:
     for sock in list(_sockets):
         sock.close()
     capture.forked()
-    if _in_user_code.get():
+    # Only the sidecar's own children: a grandchild (a double-forked daemon) is left to its parent.
+    if _in_user_code.get() and _forking.parent == _sidecar_pid:
         die_with_parent(_forking.parent)
