@@ -33,7 +33,8 @@ def record(code: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> Ru
         name for name, value in after.items() if _tracked(name) and (name not in before or before[name] is not value)
     ]
     deleted = sorted(name for name in before if _tracked(name) and name not in after)
-    statements = _statements(code)
+    # Most calls only read: then there are no names to attribute, and no need to look for them.
+    statements = _statements(code, find_names=bool(changed))
     claimed = _attribute(changed, statements)
     return {
         "statements": [
@@ -48,14 +49,14 @@ def _tracked(name: str) -> bool:
     return not (name.startswith("__") and name.endswith("__")) and name not in _SHELL_NAMES
 
 
-def _statements(code: str) -> list[tuple[StatementKind, str, set[str]]]:
-    """Each top-level statement: its kind, its source and the names it may bind. Code that can't
-    be taken apart is one statement that is not restored, binding whatever changed."""
+def _statements(code: str, find_names: bool) -> list[tuple[StatementKind, str, set[str]]]:
+    """Each top-level statement: its kind, its source and (``find_names``) the names it may bind.
+    Code that can't be taken apart is one statement that is not restored, binding whatever changed."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, RecursionError, MemoryError):
         return [("other", code, set())]
-    return [(_kind(node), _source(node, code), _bound_names(node)) for node in tree.body]
+    return [(_kind(node), _source(node, code), _bound_names(node) if find_names else set()) for node in tree.body]
 
 
 def _kind(node: ast.stmt) -> StatementKind:
