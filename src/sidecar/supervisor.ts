@@ -12,7 +12,7 @@ const DEFAULT_CALL_TIMEOUT_MS = 60_000;
  * After a change, how long a dev server gets to reload before calls go on in it: Django's
  * autoreloader checks once a second, and a file it never loaded doesn't make it reload at all.
  */
-const DEV_SERVER_RELOAD_GRACE_MS = 2_500;
+const DEV_SERVER_RELOAD_GRACE_MS = 3_000;
 /** Switches to fresher code one call may wait for, when the code keeps changing while sidecars start. */
 const MAX_SWITCHES_PER_CALL = 3;
 
