@@ -4,24 +4,14 @@
  * children that ignore SIGTERM or left the process group included.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanupAfterEach } from "../support/cleanup.ts";
-import { callShell, initialize, type RawServer, startRaw } from "../support/raw.ts";
+import { callShell, initialize, isAlive, type RawServer, startRaw } from "../support/raw.ts";
 import { until } from "../support/wait.ts";
 
 const defer = cleanupAfterEach();
-
-/** Alive and not a zombie waiting to be reaped. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 /** Forks one child that ignores SIGTERM and one that also left the process group (setsid); answers the pids. */
 const FORK_STUBBORN_CHILDREN = `
@@ -56,14 +46,14 @@ async function startWithChildren(tmp = mkdtempSync(join(tmpdir(), "mcp-django-su
   const answer = (await callShell(server, 1, FORK_STUBBORN_CHILDREN)) as { result: { structuredContent: { output: { value: string } } } };
   const pids = JSON.parse(answer.result.structuredContent.output.value) as number[];
   defer(() => {
-    for (const pid of pids) if (isRunning(pid)) process.kill(pid, "SIGKILL");
+    for (const pid of pids) if (isAlive(pid)) process.kill(pid, "SIGKILL");
   });
-  expect(pids.every(isRunning)).toBe(true);
+  expect(pids.every(isAlive)).toBe(true);
   return { server, pids, tmp };
 }
 
 async function expectAllGone(pids: number[]): Promise<void> {
-  await until(`processes ${pids.join(", ")} to be gone`, () => !pids.some(isRunning), 3000);
+  await until(`processes ${pids.join(", ")} to be gone`, () => !pids.some(isAlive), 3000);
 }
 
 describe("after the server ends", () => {

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_ROOT, PY_ROOT
-from test_sidecar_socket import SECRET, hello, request
+from test_sidecar_socket import hello, request, spawned_sidecar
 
 from mcp_django.sidecar.channel import Channel
 from mcp_django.sidecar.framing import encode_frame
@@ -45,37 +44,15 @@ class Sidecar:
 def sidecar() -> Iterator[Sidecar]:
     """A spawned sidecar, connected, with its real stdout and stderr in files (what the MCP server logs)."""
     workdir = Path(tempfile.mkdtemp(prefix="mcp-django-test-"))
-    socket_path = str(workdir / "sidecar.sock")
-    env = {
-        **os.environ,
-        "MCP_DJANGO_SECRET": SECRET,
-        "DJANGO_SETTINGS_MODULE": "bookshop.settings",
-        "PYTHONPATH": str(PY_ROOT),
-    }
-    command = [sys.executable, "-X", "utf8", "-u", "-m", "mcp_django.sidecar", "--socket", socket_path]
-    with open(workdir / "stdout", "wb") as stdout, open(workdir / "stderr", "wb") as stderr:
-        process = subprocess.Popen(
-            [*command, "--parent-pid", str(os.getpid())],
-            cwd=EXAMPLE_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-        )
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        deadline = time.monotonic() + 15
-        while not os.path.exists(socket_path):
-            assert process.poll() is None and time.monotonic() < deadline, "the sidecar did not listen"
-            time.sleep(0.02)
-        conn.settimeout(15)
-        conn.connect(socket_path)
-        hello(conn)
-        yield Sidecar(conn, process, workdir / "stdout", workdir / "stderr")
+        with (
+            open(workdir / "stdout", "wb") as stdout,
+            open(workdir / "stderr", "wb") as stderr,
+            spawned_sidecar(str(workdir), stdout, stderr) as (conn, process),
+        ):
+            hello(conn)
+            yield Sidecar(conn, process, workdir / "stdout", workdir / "stderr")
     finally:
-        conn.close()
-        process.kill()
-        process.wait(10)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

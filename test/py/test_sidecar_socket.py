@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -10,7 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from conftest import EXAMPLE_ROOT, PY_ROOT
@@ -20,10 +21,12 @@ from mcp_django.sidecar.framing import encode_frame, read_frame
 SECRET = "test-secret"
 
 
-@pytest.fixture
-def sidecar() -> Iterator[socket.socket]:
-    """A spawned sidecar (as src/sidecar/spawn.ts starts it), connected; stopped and removed after."""
-    workdir = tempfile.mkdtemp(prefix="mcp-django-test-")  # short: socket paths are limited to ~100 bytes
+@contextlib.contextmanager
+def spawned_sidecar(
+    workdir: str, output: IO[bytes] | int = subprocess.DEVNULL, errors: IO[bytes] | int = subprocess.DEVNULL
+) -> Iterator[tuple[socket.socket, subprocess.Popen[bytes]]]:
+    """A spawned sidecar (as src/sidecar/spawn.ts starts it) with its socket in ``workdir``,
+    connected; killed after. Its real stdout and stderr go to ``output`` and ``errors``."""
     socket_path = os.path.join(workdir, "sidecar.sock")
     env = {
         **os.environ,
@@ -37,8 +40,8 @@ def sidecar() -> Iterator[socket.socket]:
         cwd=EXAMPLE_ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=errors,
     )
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -48,11 +51,21 @@ def sidecar() -> Iterator[socket.socket]:
             time.sleep(0.02)
         conn.settimeout(15)
         conn.connect(socket_path)
-        yield conn
+        yield conn, process
     finally:
         conn.close()
         process.kill()
         process.wait(10)
+
+
+@pytest.fixture
+def sidecar() -> Iterator[socket.socket]:
+    """A spawned sidecar, connected; stopped and removed after."""
+    workdir = tempfile.mkdtemp(prefix="mcp-django-test-")  # short: socket paths are limited to ~100 bytes
+    try:
+        with spawned_sidecar(workdir) as (conn, _process):
+            yield conn
+    finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
