@@ -75,8 +75,8 @@ export async function benchCore(): Promise<void> {
   const sidecarPid = Number((await shell(client, "import os\nos.getpid()")).output.value);
   const trips = await timeRoundTrips(client);
   await shell(client, "big = 'x' * 5_000_000\nlen(big)");
-  const bunRss = await peakRssMb(transport.pid!);
-  const pythonRss = await peakRssMb(sidecarPid);
+  const bunRss = peakRssMb(transport.pid!);
+  const pythonRss = peakRssMb(sidecarPid);
   await client.close();
   const httpTrips = await timeHttpRoundTrips();
 

@@ -10,7 +10,7 @@ import { copyExample } from "../support/example-copy.ts";
 import { BUN, CLI, VENV_PYTHON } from "../support/paths.ts";
 import { timeDjangoSetup } from "./core.ts";
 import { generateProject } from "./generated-project.ts";
-import { median, report } from "./stats.ts";
+import { median, report, rssMb } from "./stats.ts";
 
 const PLAIN_CALLS = 50;
 const SAVES = 7;
@@ -43,11 +43,6 @@ async function timeCall(client: Client): Promise<number> {
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
-}
-
-function rssMb(pid: number): number {
-  const kb = Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? Number.NaN);
-  return kb / 1024;
 }
 
 /** The Bun process's CPU time over an idle spell, and its RSS after it, with or without the watcher. */

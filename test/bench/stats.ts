@@ -1,4 +1,5 @@
 /** Small helpers for the benchmark: medians of repeated runs and a readable report. */
+import { memoryBytes } from "../support/memory.ts";
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -23,9 +24,12 @@ export function report(title: string, figures: Figure[]): void {
   }
 }
 
-/** Peak resident set size of a live process, from /proc (Linux). */
-export async function peakRssMb(pid: number): Promise<number> {
-  const status = await Bun.file(`/proc/${pid}/status`).text();
-  const kb = Number(status.match(/^VmHWM:\s+(\d+) kB/m)?.[1] ?? Number.NaN);
-  return kb / 1024;
+/** Peak resident set size of a live process (Linux). */
+export function peakRssMb(pid: number): number {
+  return memoryBytes(pid, "VmHWM") / 1024 / 1024;
+}
+
+/** Resident set size of a live process now (Linux). */
+export function rssMb(pid: number): number {
+  return memoryBytes(pid, "VmRSS") / 1024 / 1024;
 }

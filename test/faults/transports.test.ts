@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { connect as connectSocket } from "node:net";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { cleanupAfterEach } from "../support/cleanup.ts";
 import { cliEnv, connect, shell } from "../support/client.ts";
 import { authHeaders, connectHttp, type HttpServerProcess, startHttp } from "../support/http.ts";
+import { memoryBytes } from "../support/memory.ts";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "../support/paths.ts";
 import { callShell, initialize, type RawServer, startRaw } from "../support/raw.ts";
 import { until } from "../support/wait.ts";
@@ -156,13 +156,6 @@ function chunkedBody(): ReadableStream<Uint8Array> {
   });
 }
 
-/** The resident memory of a process, in bytes. */
-function rss(pid: number): number {
-  const kb = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m)?.[1];
-  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(kb) * 1024;
-}
-
 async function expectTooLarge(response: Response): Promise<void> {
   expect(response.status).toBe(413);
   expect(((await response.json()) as Message).error?.message).toContain("MCP_DJANGO_MAX_MESSAGE_BYTES");
@@ -194,9 +187,9 @@ describe("Streamable HTTP bodies", () => {
     const server = await launchHttp("http");
     const { client } = await session(server);
     await shell(client, "1 + 1");
-    const before = rss(server.proc.pid);
+    const before = memoryBytes(server.proc.pid, "VmRSS");
     for (let i = 0; i < 3; i++) await expectTooLarge(await post(server, server.url, bigCall()));
-    expect(rss(server.proc.pid) - before).toBeLessThan(4 * 1024 * 1024);
+    expect(memoryBytes(server.proc.pid, "VmRSS") - before).toBeLessThan(4 * 1024 * 1024);
   });
 
   test("three 8 MB chunked POSTs grow the server's memory by less than 4 MB: reading stops at the limit", async () => {
@@ -205,9 +198,9 @@ describe("Streamable HTTP bodies", () => {
     const server = await launchHttp("http", { MCP_DJANGO_MAX_MESSAGE_BYTES: String(64 * 1024) });
     const { client } = await session(server);
     await shell(client, "1 + 1");
-    const before = rss(server.proc.pid);
+    const before = memoryBytes(server.proc.pid, "VmRSS");
     for (let i = 0; i < 3; i++) await expectTooLarge(await post(server, server.url, chunkedBody()));
-    expect(rss(server.proc.pid) - before).toBeLessThan(4 * 1024 * 1024);
+    expect(memoryBytes(server.proc.pid, "VmRSS") - before).toBeLessThan(4 * 1024 * 1024);
   });
 });
 
