@@ -1,6 +1,6 @@
 /**
  * The contract between Bun and the sidecar is written once on each side (src/contract/,
- * py/mcp_django/sidecar/contract.py): this test fails when the two disagree.
+ * py/mcp_django_bun/sidecar/contract.py): this test fails when the two disagree.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { z } from "zod";
@@ -58,8 +58,8 @@ function typescriptContract(): ContractDescription {
 }
 
 function pythonContract(): ContractDescription {
-  const run = Bun.spawnSync([VENV_PYTHON, "-m", "mcp_django.sidecar.contract"], { cwd: REPO, env: { ...process.env, PYTHONPATH: `${REPO}py` } });
-  if (run.exitCode !== 0) throw new Error(`python -m mcp_django.sidecar.contract failed:\n${run.stderr.toString()}`);
+  const run = Bun.spawnSync([VENV_PYTHON, "-m", "mcp_django_bun.sidecar.contract"], { cwd: REPO, env: { ...process.env, PYTHONPATH: `${REPO}py` } });
+  if (run.exitCode !== 0) throw new Error(`python -m mcp_django_bun.sidecar.contract failed:\n${run.stderr.toString()}`);
   return JSON.parse(run.stdout.toString()) as ContractDescription;
 }
 

@@ -183,7 +183,7 @@ describe("HTTP start-up refusals", () => {
 
 /** The shell namespaces alive in the sidecar, read from inside it. */
 async function sidecarSessions(client: Client): Promise<string[]> {
-  const result = await shell(client, "from mcp_django.sidecar import shell as _sidecar_shell\n_sidecar_shell.sessions()");
+  const result = await shell(client, "from mcp_django_bun.sidecar import shell as _sidecar_shell\n_sidecar_shell.sessions()");
   return JSON.parse(result.output.value!.replaceAll("'", '"')) as string[];
 }
 

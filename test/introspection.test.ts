@@ -70,7 +70,7 @@ const APP_LABELS = [
   "catalog",
   "orders",
   "api",
-  "mcp_django",
+  "mcp_django_bun",
 ];
 
 function expectedApps(facts: Facts) {
@@ -87,7 +87,7 @@ function expectedApps(facts: Facts) {
     { name: "catalog", label: "catalog", verbose_name: "Catalog", path: `${EXAMPLE}/catalog`, models: ["Publisher", "Author", "Tag", "Book"] },
     { name: "orders", label: "orders", verbose_name: "Orders", path: `${EXAMPLE}/orders`, models: ["Order", "OrderLine"] },
     { name: "api", label: "api", verbose_name: "REST API", path: `${EXAMPLE}/api`, models: [] },
-    { name: "mcp_django", label: "mcp_django", verbose_name: "MCP server for Django", path: `${REPO}py/mcp_django`, models: [] },
+    { name: "mcp_django_bun", label: "mcp_django_bun", verbose_name: "MCP server for Django", path: `${REPO}py/mcp_django_bun`, models: [] },
   ];
 }
 

@@ -101,7 +101,7 @@ describe("the npm package", () => {
 
   test("ships the Python sidecar without bytecode caches", () => {
     needsInstall();
-    expect(existsSync(join(installed, "py", "mcp_django", "sidecar", "server.py"))).toBe(true);
+    expect(existsSync(join(installed, "py", "mcp_django_bun", "sidecar", "server.py"))).toBe(true);
     expect(run(["find", installed, "-name", "__pycache__"], project).trim()).toBe("");
   });
 
@@ -125,7 +125,7 @@ describe("the npm package", () => {
     const client = new Client({ name: "packaging-test", version: "0" });
     try {
       await client.connect(transport);
-      const result = await shell(client, "import mcp_django\nmcp_django.__file__");
+      const result = await shell(client, "import mcp_django_bun\nmcp_django_bun.__file__");
       expect(result.output.value).toContain(join(project, "node_modules", "mcp-django", "py"));
     } finally {
       await client.close();

@@ -44,7 +44,7 @@ describe("shell execute", () => {
     expect(result.output.exception?.exc_type).toBe("ZeroDivisionError");
     expect(result.output.exception?.message).toBe("division by zero");
     expect(result.output.exception?.traceback[0]).toBe('File "<shell>", line 1, in <module>');
-    expect(result.output.exception?.traceback.join("\n")).not.toContain("mcp_django");
+    expect(result.output.exception?.traceback.join("\n")).not.toContain("mcp_django_bun");
   });
 
   test("shows frames of functions the user defined earlier", async () => {

@@ -1,5 +1,5 @@
 /**
- * The constants Bun and the sidecar share. Mirrored in py/mcp_django/sidecar/contract.py;
+ * The constants Bun and the sidecar share. Mirrored in py/mcp_django_bun/sidecar/contract.py;
  * test/contract.test.ts fails when the two sides disagree.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Every operation the sidecar answers: its arguments, its result and the error kinds it can
- * raise. Mirrored by OPS in py/mcp_django/sidecar/contract.py; test/contract.test.ts fails when
+ * raise. Mirrored by OPS in py/mcp_django_bun/sidecar/contract.py; test/contract.test.ts fails when
  * the two tables disagree.
  */
 import { z } from "zod";

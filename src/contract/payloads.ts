@@ -1,5 +1,5 @@
 /**
- * The payloads the sidecar builds (py/mcp_django/sidecar/introspection/, shell.py), as zod
+ * The payloads the sidecar builds (py/mcp_django_bun/sidecar/introspection/, shell.py), as zod
  * schemas: the single source of truth for the service layer's types and the tools' output
  * schemas. Parsing keeps only the keys declared here, so nothing else (a secret, say) can slip
  * into a resource.

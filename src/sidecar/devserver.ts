@@ -7,7 +7,7 @@ import { isAlive } from "./pids.ts";
 
 /**
  * Finding a dev server whose sidecar listens for us: the registration file written by
- * py/mcp_django/sidecar/registry.py, in a private per-user directory, keyed by the project's
+ * py/mcp_django_bun/sidecar/registry.py, in a private per-user directory, keyed by the project's
  * real path (computed the same way on both sides).
  */
 

@@ -146,7 +146,7 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
       }
       if (insist) {
         throw new SidecarStartError(
-          `no dev server of this project is listening: start it (python manage.py runserver, with "mcp_django" in INSTALLED_APPS) or drop --attach`,
+          `no dev server of this project is listening: start it (python manage.py runserver, with "mcp_django_bun" in INSTALLED_APPS) or drop --attach`,
         );
       }
       return fallback.open(signal);

@@ -27,7 +27,7 @@ export interface SidecarProcess {
 }
 
 /** The server's own secrets: the project's code (and whatever it runs) never sees them. */
-const SERVER_ONLY_ENV = ["MCP_DJANGO_TOKEN", "MCP_DJANGO_SIDECAR_SECRET"];
+const SERVER_ONLY_ENV = ["MCP_DJANGO_TOKEN", "MCP_DJANGO_SIDECAR_SOCKET", "MCP_DJANGO_SIDECAR_SECRET"];
 
 function withoutServerSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.includes(name)));
@@ -81,7 +81,7 @@ function sweepOnce(): void {
 }
 
 /**
- * Starts `python -m mcp_django.sidecar` in the project root, in its own process group, with
+ * Starts `python -m mcp_django_bun.sidecar` in the project root, in its own process group, with
  * its stdout and stderr piped into our log: project output never reaches the MCP stream.
  */
 export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProcess {
@@ -90,7 +90,7 @@ export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProc
   // server, so that a later server can remove it if this one is killed before it can.
   const dir = mkdtempSync(join(tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
   const socketPath = join(dir, "sidecar.sock");
-  const args = [launch.python, "-X", "utf8", "-u", "-m", "mcp_django.sidecar", "--socket", socketPath];
+  const args = [launch.python, "-X", "utf8", "-u", "-m", "mcp_django_bun.sidecar", "--socket", socketPath];
   args.push("--parent-pid", String(process.pid));
   for (const path of launch.pythonPath) args.push("--pythonpath", path);
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "py"))
 
-from mcp_django.sidecar.codec import pure_packb, pure_unpackb, select_codec  # noqa: E402
+from mcp_django_bun.sidecar.codec import pure_packb, pure_unpackb, select_codec  # noqa: E402
 
 
 def read_exact(stream, size):

@@ -25,8 +25,8 @@ for entry in (PY_ROOT, EXAMPLE_ROOT):
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookshop.settings")
 django.setup()
 
-from mcp_django.sidecar import capture, interrupts  # noqa: E402
-from mcp_django.sidecar.bootstrap import Context, Setup  # noqa: E402
+from mcp_django_bun.sidecar import capture, interrupts  # noqa: E402
+from mcp_django_bun.sidecar.bootstrap import Context, Setup  # noqa: E402
 
 
 @pytest.fixture

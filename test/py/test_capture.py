@@ -10,7 +10,7 @@ import threading
 import pytest
 from conftest import sidecar_streams
 
-from mcp_django.sidecar import capture, shell
+from mcp_django_bun.sidecar import capture, shell
 
 
 def test_stdout_and_stderr_are_captured_apart():

@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
-from mcp_django.sidecar import codec
-from mcp_django.sidecar.codec import CodecError, pure_packb, pure_unpackb, select_codec
-from mcp_django.sidecar.framing import MAX_FRAME, FrameError, encode_frame, read_frame
+from mcp_django_bun.sidecar import codec
+from mcp_django_bun.sidecar.codec import CodecError, pure_packb, pure_unpackb, select_codec
+from mcp_django_bun.sidecar.framing import MAX_FRAME, FrameError, encode_frame, read_frame
 
 _C_NAME, _C_PACKB, _C_UNPACKB = select_codec(prefer_c=True)
 _NEEDS_C = pytest.mark.skipif(_C_NAME != "msgpack", reason="the C msgpack package is not importable")

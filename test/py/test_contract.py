@@ -8,7 +8,7 @@ import sys
 
 from conftest import PY_ROOT
 
-from mcp_django.sidecar import contract, dispatch, errors
+from mcp_django_bun.sidecar import contract, dispatch, errors
 
 
 def test_json_lists_every_op_with_its_argument_keys_result_keys_errors_and_needs_django():
@@ -53,7 +53,7 @@ def test_every_op_errors_are_error_kinds_and_never_unknown_op():
 
 def test_module_run_prints_the_description_without_importing_django():
     script = (
-        "import runpy, sys; runpy.run_module('mcp_django.sidecar.contract', run_name='__main__'); "
+        "import runpy, sys; runpy.run_module('mcp_django_bun.sidecar.contract', run_name='__main__'); "
         "sys.stderr.write(str('django' in sys.modules))"
     )
     run = subprocess.run(

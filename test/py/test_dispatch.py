@@ -6,9 +6,9 @@ from typing import Any, get_type_hints
 
 import pytest
 
-from mcp_django.sidecar import contract, dispatch
-from mcp_django.sidecar.bootstrap import Context, Setup
-from mcp_django.sidecar.errors import SidecarError
+from mcp_django_bun.sidecar import contract, dispatch
+from mcp_django_bun.sidecar.bootstrap import Context, Setup
+from mcp_django_bun.sidecar.errors import SidecarError
 
 SETUP_FAILURE: contract.SetupError = {
     "kind": "setup_failed",
@@ -119,7 +119,7 @@ def test_exception_from_a_handler_is_failed_with_its_type_and_traceback(context,
 def test_traceback_of_a_failure_leaves_the_sidecar_frames_out(context, monkeypatch):
     monkeypatch.setitem(dispatch.HANDLERS, contract.INTROSPECT_APPS, raise_value_error)
     error = error_of(contract.INTROSPECT_APPS, {}, context)
-    assert not any("mcp_django" in line for line in error["traceback"])
+    assert not any("mcp_django_bun" in line for line in error["traceback"])
 
 
 def test_op_needing_django_is_setup_failed_with_the_setup_error_when_setup_failed():

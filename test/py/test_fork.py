@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from test_sidecar_socket import hello, request, spawned_sidecar
 
-from mcp_django.sidecar.channel import Channel
-from mcp_django.sidecar.framing import encode_frame
+from mcp_django_bun.sidecar.channel import Channel
+from mcp_django_bun.sidecar.framing import encode_frame
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 

@@ -7,8 +7,8 @@ import threading
 import pytest
 from conftest import sidecar_streams
 
-from mcp_django.sidecar import history, interrupts, shell
-from mcp_django.sidecar.errors import StateMissing
+from mcp_django_bun.sidecar import history, interrupts, shell
+from mcp_django_bun.sidecar.errors import StateMissing
 
 
 def record_of(code: str, namespace: dict | None = None) -> list[tuple[str, str, list[str]]]:

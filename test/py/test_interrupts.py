@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from mcp_django.sidecar import interrupts
+from mcp_django_bun.sidecar import interrupts
 
 
 def interrupt_soon(key: str, reason: str) -> threading.Thread:

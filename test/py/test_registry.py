@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from mcp_django.sidecar import registry
+from mcp_django_bun.sidecar import registry
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcp_django.sidecar.introspection.routes import list_routes
+from mcp_django_bun.sidecar.introspection.routes import list_routes
 
 
 def route(name: str, namespace: str | None = None) -> dict[str, Any]:

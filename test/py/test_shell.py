@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import sidecar_streams
 
-from mcp_django.sidecar import shell
+from mcp_django_bun.sidecar import shell
 
 
 @pytest.fixture

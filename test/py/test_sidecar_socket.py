@@ -16,7 +16,7 @@ from typing import IO, Any
 import pytest
 from conftest import EXAMPLE_ROOT, PY_ROOT
 
-from mcp_django.sidecar.framing import encode_frame, read_frame
+from mcp_django_bun.sidecar.framing import encode_frame, read_frame
 
 SECRET = "test-secret"
 
@@ -34,7 +34,7 @@ def spawned_sidecar(
         "DJANGO_SETTINGS_MODULE": "bookshop.settings",
         "PYTHONPATH": str(PY_ROOT),
     }
-    command = [sys.executable, "-X", "utf8", "-u", "-m", "mcp_django.sidecar", "--socket", socket_path]
+    command = [sys.executable, "-X", "utf8", "-u", "-m", "mcp_django_bun.sidecar", "--socket", socket_path]
     process = subprocess.Popen(
         [*command, "--parent-pid", str(os.getpid())],
         cwd=EXAMPLE_ROOT,

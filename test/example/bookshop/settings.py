@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "api",
     # Development only: lets an MCP client's shell attach to this project's runserver, and
     # provides `python manage.py mcp`.
-    "mcp_django",
+    "mcp_django_bun",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""``python -m mcp_django.sidecar --socket PATH``: the sidecar spawned by the MCP server."""
+"""``python -m mcp_django_bun.sidecar --socket PATH``: the sidecar spawned by the MCP server."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import threading
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m mcp_django.sidecar")
+    parser = argparse.ArgumentParser(prog="python -m mcp_django_bun.sidecar")
     parser.add_argument("--socket", required=True, help="Unix socket path to listen on")
     parser.add_argument("--parent-pid", type=int, help="exit when this process is no longer the parent")
     parser.add_argument("--pythonpath", action="append", default=[], help="directory to add to sys.path")

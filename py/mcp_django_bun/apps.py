@@ -12,7 +12,7 @@ def is_dev_server_process() -> bool:
 
 
 class McpDjangoConfig(AppConfig):
-    name = "mcp_django"
+    name = "mcp_django_bun"
     verbose_name = "MCP server for Django"
 
     def ready(self) -> None:

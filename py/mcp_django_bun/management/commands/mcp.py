@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ...sidecar import bootstrap, server
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[4]  # the npm package: py/mcp_django/management/commands/
+PACKAGE_ROOT = Path(__file__).resolve().parents[4]  # the npm package: py/mcp_django_bun/management/commands/
 
 
 def cli_command(cli: str | None) -> list[str]:
@@ -46,10 +46,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--cli", help="Path of the mcp-django CLI (src/cli.ts); default: found beside this package")
-        parser.add_argument("--transport", choices=["stdio", "http", "sse"], default="stdio")
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", default="8000")
-        parser.add_argument("--path", default="/mcp")
+        # Defaults are the CLI's: only what is given is passed on.
+        parser.add_argument("--transport", choices=["stdio", "http", "sse"])
+        parser.add_argument("--host")
+        parser.add_argument("--port")
+        parser.add_argument("--path")
         parser.add_argument("--debug", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,7 +62,8 @@ class Command(BaseCommand):
 
         command = cli_command(options["cli"])
         for flag in ("transport", "host", "port", "path"):
-            command += [f"--{flag}", str(options[flag])]
+            if options[flag] is not None:
+                command += [f"--{flag}", str(options[flag])]
         # After an edit of the project's code, the CLI runs calls in a fresh process of this interpreter.
         command += ["--python", sys.executable]
         if options["debug"]:
@@ -71,8 +73,7 @@ class Command(BaseCommand):
         socket_path = os.path.join(workdir, "sidecar.sock")
         secret = secrets.token_urlsafe(32)
         sidecar = server.start("command", socket_path, secret)
-        command += ["--sidecar-socket", socket_path]
-        env = {**os.environ, "MCP_DJANGO_SIDECAR_SECRET": secret}
+        env = {**os.environ, "MCP_DJANGO_SIDECAR_SOCKET": socket_path, "MCP_DJANGO_SIDECAR_SECRET": secret}
         # The HTTP token is the server's: the project's code, running in this process, can't read it.
         os.environ.pop("MCP_DJANGO_TOKEN", None)
         try:

@@ -2,7 +2,7 @@
 
 Protocol version, message vocabularies and, per operation, the shape of its arguments and result,
 the error kinds it can answer with and whether it needs a working Django. ``dispatch`` checks
-arguments against these shapes; ``python -m mcp_django.sidecar.contract`` prints the contract as
+arguments against these shapes; ``python -m mcp_django_bun.sidecar.contract`` prints the contract as
 JSON, which the Bun side's contract test compares with its own table.
 
 Standard library only: this is imported before Django is set up, and where Django is missing.
