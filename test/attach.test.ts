@@ -6,7 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { connectSidecar } from "../src/sidecar/connection.ts";
 import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
-import { type Connected, cliEnv, connect, shell } from "./support/client.ts";
+import { type Connected, cliEnv, connect, expectCoreShellCases, shell } from "./support/client.ts";
 import { type DevServer, startDevServer, waitFor } from "./support/devserver.ts";
 import { BUN, CLI, EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 import { callShell, initialize, startRaw } from "./support/raw.ts";
@@ -254,14 +254,7 @@ describe("python manage.py mcp", () => {
   });
 
   test("passes the core shell cases", async () => {
-    expect((await shell(client, "2 + 2")).output).toEqual({ value: "4", value_type: "int" });
-    await shell(client, "x = 42");
-    expect((await shell(client, "x + 8")).output.value).toBe("50");
-    expect((await shell(client, "print('hi')")).stdout).toBe("hi\n");
-    expect((await shell(client, "1/0")).output.exception?.exc_type).toBe("ZeroDivisionError");
-    expect((await shell(client, "from catalog.models import Book\nBook.objects.count()")).status).toBe("success");
-    await client.callTool({ name: "shell", arguments: { action: "reset" } });
-    expect((await shell(client, "x")).output.exception?.exc_type).toBe("NameError");
+    await expectCoreShellCases(client);
   });
 
   test("interrupts a timed-out call on the command's main thread", async () => {

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { cliEnv, shell } from "./support/client.ts";
+import { cliEnv, expectCoreShellCases, shell } from "./support/client.ts";
 import { EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 
 let scratch: string;
+/** The example project, in a folder of its own. */
 let project: string;
+/** An empty folder the package is installed into, as a user would with npm only. */
+let tools: string;
 let installed: string;
 /** Why the install failed, for the tests that need it; undefined once it worked. */
 let installFailure: string | undefined = "the install test has not run";
@@ -44,13 +47,14 @@ function scratchLock(tarball: string, registry: string): Record<string, unknown>
   const base = registry.endsWith("/") ? registry : `${registry}/`;
   const spec = `file:${tarball}`;
   const packages: Record<string, unknown> = {
-    "": { name: "bookshop", version: "0.0.0", dependencies: { "mcp-django": spec } },
+    "": { name: "tools", version: "0.0.0", dependencies: { "mcp-django": spec } },
     "node_modules/mcp-django": {
       version: manifest.version,
       resolved: spec,
-      integrity: `sha512-${new Bun.CryptoHasher("sha512").update(readFileSync(join(project, tarball))).digest("base64")}`,
+      integrity: `sha512-${new Bun.CryptoHasher("sha512").update(readFileSync(join(tools, tarball))).digest("base64")}`,
       license: manifest.license,
       dependencies: manifest.dependencies,
+      optionalDependencies: manifest.optionalDependencies,
       bin: manifest.bin,
       engines: manifest.engines,
     },
@@ -62,18 +66,35 @@ function scratchLock(tarball: string, registry: string): Record<string, unknown>
     const { dev: _dev, devOptional: _devOptional, peer: _peer, ...kept } = entry;
     packages[path] = { ...kept, resolved: entry.resolved ?? `${base}${name}/-/${file}` };
   }
-  return { name: "bookshop", version: "0.0.0", lockfileVersion: 3, requires: true, packages };
+  return { name: "tools", version: "0.0.0", lockfileVersion: 3, requires: true, packages };
 }
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "mcp-django-pack-"));
   project = join(scratch, "bookshop");
-  installed = join(project, "node_modules", "mcp-django");
+  tools = join(scratch, "tools");
+  installed = join(tools, "node_modules", "mcp-django");
   cpSync(EXAMPLE, project, { recursive: true, filter: (path) => !path.includes("__pycache__") });
+  mkdirSync(tools);
 });
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
+
+/** PATH without the folders that hold a `bun`: a machine with Node and npm only. */
+function withoutBun(path: string): string {
+  return path
+    .split(":")
+    .filter((dir) => {
+      try {
+        accessSync(join(dir, "bun"), constants.X_OK);
+        return false;
+      } catch {
+        return true;
+      }
+    })
+    .join(":");
+}
 
 /** Fails a test that needs the installed package with the install's own error. */
 function needsInstall(): void {
@@ -83,14 +104,14 @@ function needsInstall(): void {
 describe("the npm package", () => {
   test("installs from its packed tarball with npm ci, at the repo's locked dependency versions", () => {
     try {
-      run(["npm", "pack", "--pack-destination", project], REPO);
-      const tarball = readdirSync(project).find((name) => name.endsWith(".tgz"));
+      run(["npm", "pack", "--pack-destination", tools], REPO);
+      const tarball = readdirSync(tools).find((name) => name.endsWith(".tgz"));
       expect(tarball).toBeDefined();
-      const registry = run(["npm", "config", "get", "registry"], project).trim();
+      const registry = run(["npm", "config", "get", "registry"], tools).trim();
       const lock = scratchLock(tarball!, registry);
-      writeFileSync(join(project, "package.json"), `${JSON.stringify((lock.packages as Record<string, unknown>)[""], null, 2)}\n`);
-      writeFileSync(join(project, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
-      run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], project);
+      writeFileSync(join(tools, "package.json"), `${JSON.stringify((lock.packages as Record<string, unknown>)[""], null, 2)}\n`);
+      writeFileSync(join(tools, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
+      run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], tools);
       expect(existsSync(join(installed, "package.json"))).toBe(true);
       installFailure = undefined;
     } catch (error) {
@@ -102,23 +123,52 @@ describe("the npm package", () => {
   test("ships the Python sidecar without bytecode caches", () => {
     needsInstall();
     expect(existsSync(join(installed, "py", "mcp_django_bun", "sidecar", "server.py"))).toBe(true);
-    expect(run(["find", installed, "-name", "__pycache__"], project).trim()).toBe("");
+    expect(run(["find", installed, "-name", "__pycache__"], tools).trim()).toBe("");
   });
 
-  test("ships neither the tests nor the dev set-up", () => {
+  test("ships neither the tests nor the dev set-up, and no install script", () => {
     needsInstall();
     expect(existsSync(join(installed, "test"))).toBe(false);
     expect(existsSync(join(installed, ".ci"))).toBe(false);
+    const { scripts = {} } = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    for (const hook of ["preinstall", "install", "postinstall", "prepare"]) expect(scripts[hook]).toBeUndefined();
   });
 
-  test("runs as `bunx mcp-django` from the project's folder with only --python", async () => {
+  test("ships its license", () => {
+    needsInstall();
+    expect(readFileSync(join(installed, "LICENSE"), "utf8")).toContain("MIT License");
+  });
+
+  test("runs as `npx mcp-django --project DIR` where only Node and npm are installed", async () => {
+    needsInstall();
+    const path = withoutBun(process.env.PATH ?? "");
+    expect(Bun.which("bun", { PATH: path })).toBeNull();
+    const transport = new StdioClientTransport({
+      command: "npx",
+      args: ["mcp-django", "--project", project, "--python", VENV_PYTHON],
+      // Where the package is installed, not the project: as a client that ignores "cwd" would.
+      cwd: tools,
+      env: cliEnv({ PATH: path, npm_config_cache: join(scratch, "npm-cache"), npm_config_offline: "true" }),
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "packaging-test", version: "0" });
+    try {
+      await client.connect(transport);
+      await expectCoreShellCases(client);
+      const result = await shell(client, "import os\nos.getcwd()");
+      expect(result.output.value).toBe(`'${project}'`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("runs as `bunx mcp-django`, with the sidecar from the installed package", async () => {
     needsInstall();
     const bunBin = join(REPO, "node_modules", ".bin");
     const transport = new StdioClientTransport({
       command: join(bunBin, "bunx"),
-      args: ["mcp-django", "--python", VENV_PYTHON],
-      cwd: project,
-      // The bin's shebang is `#!/usr/bin/env bun`: bun must be on PATH, as it is for bunx users.
+      args: ["mcp-django", "--project", project, "--python", VENV_PYTHON],
+      cwd: tools,
       env: cliEnv({ PATH: `${bunBin}:${process.env.PATH}` }),
       stderr: "pipe",
     });
@@ -126,7 +176,7 @@ describe("the npm package", () => {
     try {
       await client.connect(transport);
       const result = await shell(client, "import mcp_django_bun\nmcp_django_bun.__file__");
-      expect(result.output.value).toContain(join(project, "node_modules", "mcp-django", "py"));
+      expect(result.output.value).toContain(join(installed, "py"));
     } finally {
       await client.close();
     }

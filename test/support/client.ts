@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { expect } from "bun:test";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./paths.ts";
 
 export interface Connected {
@@ -68,4 +69,16 @@ export async function readResourceError(client: Client, uri: string): Promise<Mc
   );
   if (!(error instanceof McpError)) throw new Error(`${uri}: expected an MCP error, got ${String(error)}`);
   return error;
+}
+
+/** The shell's core behaviour, as every way of starting the server must pass it. */
+export async function expectCoreShellCases(client: Client): Promise<void> {
+  expect((await shell(client, "2 + 2")).output).toEqual({ value: "4", value_type: "int" });
+  await shell(client, "x = 42");
+  expect((await shell(client, "x + 8")).output.value).toBe("50");
+  expect((await shell(client, "print('hi')")).stdout).toBe("hi\n");
+  expect((await shell(client, "1/0")).output.exception?.exc_type).toBe("ZeroDivisionError");
+  expect((await shell(client, "from catalog.models import Book\nBook.objects.count()")).status).toBe("success");
+  await client.callTool({ name: "shell", arguments: { action: "reset" } });
+  expect((await shell(client, "x")).output.exception?.exc_type).toBe("NameError");
 }

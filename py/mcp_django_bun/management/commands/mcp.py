@@ -24,12 +24,19 @@ from ...sidecar import bootstrap, server
 PACKAGE_ROOT = Path(__file__).resolve().parents[4]  # the npm package: py/mcp_django_bun/management/commands/
 
 
+def find_bun() -> str | None:
+    """MCP_DJANGO_BUN, else the Bun npm installed with this package (or a clone's), else bun on PATH."""
+    if os.environ.get("MCP_DJANGO_BUN"):
+        return os.environ["MCP_DJANGO_BUN"]
+    for node_modules in (PACKAGE_ROOT / "node_modules", PACKAGE_ROOT.parent):
+        for binary in sorted(node_modules.glob("@oven/bun-*/bin/bun")):
+            return str(binary)
+    return shutil.which("bun")
+
+
 def cli_command(cli: str | None) -> list[str]:
     """How to run the mcp-django CLI: --cli / MCP_DJANGO_CLI, the src/ beside this package, else bunx."""
-    bun = os.environ.get("MCP_DJANGO_BUN") or shutil.which("bun")
-    for candidate in (PACKAGE_ROOT / "node_modules" / ".bin" / "bun", PACKAGE_ROOT.parent / ".bin" / "bun"):
-        if bun is None and candidate.exists():
-            bun = str(candidate)
+    bun = find_bun()
     if bun is None:
         raise CommandError("Bun was not found: install it (https://bun.sh) or set MCP_DJANGO_BUN to its path")
     script = cli or os.environ.get("MCP_DJANGO_CLI")
