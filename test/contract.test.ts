@@ -17,6 +17,8 @@ interface OpDescription {
 
 interface ContractDescription {
   protocol: number;
+  minimum_python: number[];
+  unsupported_python_exit: number;
   error_kinds: string[];
   event_kinds: string[];
   cancel_reasons: string[];
@@ -47,6 +49,8 @@ function typescriptContract(): ContractDescription {
   );
   return {
     protocol: constants.PROTOCOL_VERSION,
+    minimum_python: [...constants.MINIMUM_PYTHON],
+    unsupported_python_exit: constants.UNSUPPORTED_PYTHON_EXIT,
     error_kinds: [...constants.ERROR_KINDS],
     event_kinds: [...constants.EVENT_KINDS],
     cancel_reasons: [...constants.CANCEL_REASONS],

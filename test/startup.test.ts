@@ -82,6 +82,14 @@ describe("start-up errors", () => {
     expect(errorLines(stderr)).toEqual([expect.stringContaining("--port")]);
   });
 
+  test("a settings module that can't be found: exit 1 with one line naming it", async () => {
+    const { code, stderr } = await runUntilExit(["--python", VENV_PYTHON, "--settings", "nosuch.settings"], EXAMPLE);
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toHaveLength(1);
+    expect(errorLines(stderr)[0]).toContain("No module named 'nosuch'");
+    expect(errorLines(stderr)[0]).toContain("--settings");
+  });
+
   test("an invalid settings module name: exit 1 with one line", async () => {
     const { code, stderr } = await runUntilExit(["--python", VENV_PYTHON, "--settings", "my-site/settings.py"], EXAMPLE);
     expect(code).toBe(1);
@@ -166,13 +174,59 @@ describe("--help and --version", () => {
     expect((await new Response(proc.stdout).text()).trim()).toBe(VERSION);
   });
 
-  test("--help lists every flag", async () => {
+  test("--help lists every flag and the commands", async () => {
     const proc = Bun.spawn([BUN, CLI, "--help"], { cwd: EXAMPLE, stdout: "pipe" });
     defer(() => proc.kill());
     expect(await proc.exited).toBe(0);
     const help = await new Response(proc.stdout).text();
-    for (const flag of ["--settings", "--pythonpath", "--python", "--debug", "--transport", "--host", "--port", "--path", "--attach"]) {
+    for (const flag of ["--project", "--settings", "--pythonpath", "--python", "--debug", "--transport", "--host", "--port", "--path", "--attach"]) {
       expect(help).toContain(flag);
     }
+    for (const command of ["serve"]) expect(help).toContain(command);
   });
+
+  test("--help piped has no colour codes and no internal flags", async () => {
+    const proc = Bun.spawn([BUN, CLI, "--help"], { cwd: EXAMPLE, stdout: "pipe", env: { PATH: process.env.PATH ?? "" } });
+    defer(() => proc.kill());
+    const help = await new Response(proc.stdout).text();
+    expect(help).not.toContain("\u001b[");
+    expect(help).not.toContain("--sidecar");
+    expect(help).not.toMatch(/ +$/m);
+  });
+});
+
+describe("naming the project", () => {
+  test("--project serves that project from any working directory", async () => {
+    const { client, close } = await connect({ cwd: scratch, args: ["--project", EXAMPLE] });
+    defer(close);
+    expect((await shell(client, "from django.conf import settings\nsettings.ROOT_URLCONF")).output.value).toBe("'bookshop.urls'");
+  });
+
+  test("MCP_DJANGO_PROJECT names it too", async () => {
+    const { client, close } = await connect({ cwd: scratch, env: { MCP_DJANGO_PROJECT: EXAMPLE } });
+    defer(close);
+    expect((await shell(client, "from django.conf import settings\nsettings.ROOT_URLCONF")).output.value).toBe("'bookshop.urls'");
+  });
+
+  test("a repository whose manage.py is one folder down is found from its root", async () => {
+    const repo = join(scratch, "repo");
+    projectWithSettings(join("repo", "backend"), 'SECRET_KEY = "x"\nINSTALLED_APPS = []\n');
+    const { client, close } = await connect({ cwd: repo });
+    defer(close);
+    expect((await shell(client, "import os\nos.getcwd()")).output.value).toBe(`'${join(repo, "backend")}'`);
+  });
+
+  test("--project pointing nowhere: exit 1 with one line naming it", async () => {
+    const { code, stderr } = await runUntilExit(["--python", VENV_PYTHON, "--project", join(scratch, "nowhere")], scratch);
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toEqual([expect.stringContaining("--project")]);
+  });
+});
+
+test("a TMPDIR too long for a socket path still gets working calls", async () => {
+  const long = join(scratch, "t".repeat(60), "m".repeat(60));
+  mkdirSync(long, { recursive: true });
+  const { client, close } = await connect({ env: { TMPDIR: long } });
+  defer(close);
+  expect((await shell(client, "2 + 2")).output.value).toBe("4");
 });

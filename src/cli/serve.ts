@@ -72,6 +72,11 @@ function watchStartup(hello: Promise<Hello>, exit: (code: number) => Promise<nev
       if (setup_error?.kind === "django_missing") {
         reportFatal(`${setup_error.message}: install Django there, or pass --python with your project's interpreter`);
         void exit(1);
+      } else if (setup_error?.kind === "settings_missing") {
+        reportFatal(
+          `the settings module can't be imported (${setup_error.exc_type}: ${setup_error.message}): pass --settings with your settings module, or --project with the folder that holds manage.py`,
+        );
+        void exit(1);
       } else if (setup_error) {
         log.error(`Django setup failed (${setup_error.exc_type}: ${setup_error.message}); tool calls report it until it is fixed`);
       }

@@ -6,6 +6,10 @@
 /** Bumped on any incompatible change; both sides check it in the hello exchange. */
 export const PROTOCOL_VERSION = 3;
 
+/** The oldest Python the sidecar runs on; an older one exits at once with UNSUPPORTED_PYTHON_EXIT, saying so on stderr. */
+export const MINIMUM_PYTHON = [3, 10] as const;
+export const UNSUPPORTED_PYTHON_EXIT = 3;
+
 /** What a failed request's error says went wrong, as a kind the caller can act on. */
 export const ERROR_KINDS = ["unknown_op", "invalid_args", "not_found", "setup_failed", "failed", "unsendable", "state_missing"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];

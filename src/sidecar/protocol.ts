@@ -13,7 +13,7 @@ export const helloSchema = z.object({
   python: z.object({ executable: z.string(), version: z.string() }).loose().optional(),
   settings_module: z.string().nullish(),
   django: z.string().nullish(),
-  setup_error: exceptionSchema.extend({ kind: z.enum(["django_missing", "setup_failed"]) }).nullish(),
+  setup_error: exceptionSchema.extend({ kind: z.enum(["django_missing", "settings_missing", "setup_failed"]) }).nullish(),
   /** MEDIA_ROOT and STATIC_ROOT: files, not code, so not watched for changes. */
   asset_dirs: z.array(z.string()).optional(),
 });

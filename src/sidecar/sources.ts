@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { SidecarMode } from "../contract/constants.ts";
+import { type SidecarMode, UNSUPPORTED_PYTHON_EXIT } from "../contract/constants.ts";
 import { SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
 import { connectSidecar, type SidecarConnection } from "./connection.ts";
@@ -66,6 +66,8 @@ async function spawn(launch: SidecarLaunch, client: string, signal: AbortSignal)
     child.kill();
     // Its exit also removes its socket directory: wait for it, even when shutting down.
     const lastWords = await exited;
+    // An interpreter too old for us says so in its last line; no restart can help.
+    if (exitCode === String(UNSUPPORTED_PYTHON_EXIT)) throw new SidecarStartError(child.recentErrors().at(-1) ?? lastWords, true);
     // When the process died by itself, its own last words say more than the socket error.
     if (diedByItself) throw new SidecarStartError(lastWords);
     throw error;

@@ -61,6 +61,21 @@ async function logLines(stream: ReadableStream<Uint8Array>, tag: string, recent?
 }
 
 const SOCKET_DIR_PREFIX = "mcp-django-sidecar-";
+/** A Unix socket's path must fit sun_path: 108 bytes on Linux, 104 on macOS, the final NUL included. */
+const MAX_SOCKET_PATH = process.platform === "linux" ? 107 : 103;
+const SOCKET_NAME = "sidecar.sock";
+
+/** The socket path spawnSidecar makes under `base` (mkdtemp adds six characters). */
+export function socketPathUnder(base: string): string {
+  return join(base, `${SOCKET_DIR_PREFIX}${process.pid}-XXXXXX`, SOCKET_NAME);
+}
+
+/** Where sockets go: the temporary folder, unless a long $TMPDIR would make their paths too long; then /tmp. */
+export function socketBase(): string {
+  const base = tmpdir();
+  return Buffer.byteLength(socketPathUnder(base)) <= MAX_SOCKET_PATH ? base : "/tmp";
+}
+
 let swept = false;
 
 /** Removes the socket folders of servers that are gone (killed with SIGKILL, say): ours only, never a live one's. */
@@ -69,10 +84,10 @@ function sweepOnce(): void {
   swept = true;
   const uid = process.getuid?.();
   try {
-    for (const name of readdirSync(tmpdir())) {
+    for (const name of readdirSync(socketBase())) {
       const owner = Number(name.slice(SOCKET_DIR_PREFIX.length).split("-")[0]);
       if (!name.startsWith(SOCKET_DIR_PREFIX) || !Number.isInteger(owner) || owner === process.pid || isAlive(owner)) continue;
-      const path = join(tmpdir(), name);
+      const path = join(socketBase(), name);
       if (lstatSync(path, { throwIfNoEntry: false })?.uid === uid) rmSync(path, { recursive: true, force: true });
     }
   } catch (error) {
@@ -86,10 +101,10 @@ function sweepOnce(): void {
  */
 export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProcess {
   sweepOnce();
-  // A short private path (Unix socket paths are limited to about 108 bytes), named after this
-  // server, so that a later server can remove it if this one is killed before it can.
-  const dir = mkdtempSync(join(tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
-  const socketPath = join(dir, "sidecar.sock");
+  // A short private path, named after this server, so that a later server can remove it if this
+  // one is killed before it can.
+  const dir = mkdtempSync(join(socketBase(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
+  const socketPath = join(dir, SOCKET_NAME);
   const args = [launch.python, "-X", "utf8", "-u", "-m", "mcp_django_bun.sidecar", "--socket", socketPath];
   args.push("--parent-pid", String(process.pid));
   for (const path of launch.pythonPath) args.push("--pythonpath", path);

@@ -1,7 +1,7 @@
+import { expect } from "bun:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { expect } from "bun:test";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./paths.ts";
 
 export interface Connected {

@@ -1,4 +1,7 @@
-"""``python -m mcp_django_bun.sidecar --socket PATH``: the sidecar spawned by the MCP server."""
+"""``python -m mcp_django_bun.sidecar --socket PATH``: the sidecar spawned by the MCP server.
+
+This module runs on old Pythons far enough to say they are too old.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,21 @@ import shutil
 import sys
 import threading
 
+from .contract import MINIMUM_PYTHON, UNSUPPORTED_PYTHON_EXIT
+
+
+def exit_if_python_too_old() -> None:
+    if sys.version_info < MINIMUM_PYTHON:
+        version, supported = (".".join(map(str, numbers)) for numbers in (sys.version_info[:3], MINIMUM_PYTHON))
+        sys.stderr.write(
+            f"{sys.executable} is Python {version}; mcp-django needs Python {supported} or newer:"
+            " pass --python with a newer interpreter (or recreate the project's virtualenv with one)\n"
+        )
+        sys.exit(UNSUPPORTED_PYTHON_EXIT)
+
 
 def main(argv: list[str] | None = None) -> None:
+    exit_if_python_too_old()
     parser = argparse.ArgumentParser(prog="python -m mcp_django_bun.sidecar")
     parser.add_argument("--socket", required=True, help="Unix socket path to listen on")
     parser.add_argument("--parent-pid", type=int, help="exit when this process is no longer the parent")

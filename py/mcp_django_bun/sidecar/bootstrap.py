@@ -6,7 +6,7 @@ import os
 import platform
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .contract import Mode, SetupError
 from .errors import describe_exception
@@ -72,8 +72,18 @@ def set_up_django() -> Setup:
     try:
         django.setup()
     except BaseException as exc:
-        return Setup(django.get_version(), {"kind": "setup_failed", **describe_exception(exc)})
+        kind: Literal["settings_missing", "setup_failed"] = "settings_missing" if is_settings_missing(exc) else "setup_failed"
+        return Setup(django.get_version(), {"kind": kind, **describe_exception(exc)})
     return Setup(django.get_version(), None)
+
+
+def is_settings_missing(exc: BaseException) -> bool:
+    """The settings module itself, or a package on its way, is not importable (a typo in
+    --settings, the wrong folder), as opposed to a settings module that raises."""
+    module = os.environ.get("DJANGO_SETTINGS_MODULE", "")
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name or not module:
+        return False
+    return module == exc.name or module.startswith(f"{exc.name}.")
 
 
 def already_set_up() -> Setup:

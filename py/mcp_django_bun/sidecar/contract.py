@@ -5,14 +5,22 @@ the error kinds it can answer with and whether it needs a working Django. ``disp
 arguments against these shapes; ``python -m mcp_django_bun.sidecar.contract`` prints the contract as
 JSON, which the Bun side's contract test compares with its own table.
 
-Standard library only: this is imported before Django is set up, and where Django is missing.
+Standard library only: this is imported before Django is set up, and where Django is missing,
+and valid on old Pythons, which it is imported by to say they are too old.
 """
+
+from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict, get_args, get_type_hints
 
 PROTOCOL_VERSION = 3
+
+# The oldest Python the sidecar runs on. An older one exits at once, with this status and a line
+# on stderr saying so.
+MINIMUM_PYTHON = (3, 10)
+UNSUPPORTED_PYTHON_EXIT = 3
 
 # A shell session key is f"{client}{SESSION_SEPARATOR}{mcp_session}": servers attached to one
 # dev server never share a name. (Sessions end with the connection that created them.)
@@ -53,7 +61,9 @@ class ExceptionInfo(TypedDict):
 
 
 class SetupError(ExceptionInfo):
-    kind: Literal["django_missing", "setup_failed"]
+    # settings_missing: the settings module (or its package) can't be found, so no call can work;
+    # setup_failed: it was found and raised, which the user can fix while the server runs.
+    kind: Literal["django_missing", "settings_missing", "setup_failed"]
 
 
 class ErrorObject(TypedDict):
@@ -232,6 +242,8 @@ def describe() -> dict[str, Any]:
     """The contract as the JSON the Bun side's contract test compares with its own table."""
     return {
         "protocol": PROTOCOL_VERSION,
+        "minimum_python": list(MINIMUM_PYTHON),
+        "unsupported_python_exit": UNSUPPORTED_PYTHON_EXIT,
         "error_kinds": list(ERROR_KINDS),
         "event_kinds": list(EVENT_KINDS),
         "cancel_reasons": list(CANCEL_REASONS),

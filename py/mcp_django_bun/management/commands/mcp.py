@@ -24,6 +24,17 @@ from ...sidecar import bootstrap, server
 PACKAGE_ROOT = Path(__file__).resolve().parents[4]  # the npm package: py/mcp_django_bun/management/commands/
 
 
+# A Unix socket's path must fit sun_path (108 bytes on Linux, 104 on macOS, the final NUL included).
+MAX_SOCKET_PATH = 107 if sys.platform.startswith("linux") else 103
+
+
+def short_temporary_dir() -> str:
+    """The temporary folder, unless a long $TMPDIR would make the socket's path too long; then /tmp."""
+    base = tempfile.gettempdir()
+    longest = os.path.join(base, "mcp-django-" + "x" * 8, "sidecar.sock")
+    return base if len(os.fsencode(longest)) <= MAX_SOCKET_PATH else "/tmp"
+
+
 def find_bun() -> str | None:
     """MCP_DJANGO_BUN, else the Bun npm installed with this package (or a clone's), else bun on PATH."""
     if os.environ.get("MCP_DJANGO_BUN"):
@@ -76,7 +87,7 @@ class Command(BaseCommand):
         if options["debug"]:
             command.append("--debug")
 
-        workdir = tempfile.mkdtemp(prefix="mcp-django-")
+        workdir = tempfile.mkdtemp(prefix="mcp-django-", dir=short_temporary_dir())
         socket_path = os.path.join(workdir, "sidecar.sock")
         secret = secrets.token_urlsafe(32)
         sidecar = server.start("command", socket_path, secret)
