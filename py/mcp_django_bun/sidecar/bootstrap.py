@@ -72,7 +72,9 @@ def set_up_django() -> Setup:
     try:
         django.setup()
     except BaseException as exc:
-        kind: Literal["settings_missing", "setup_failed"] = "settings_missing" if is_settings_missing(exc) else "setup_failed"
+        kind: Literal["settings_missing", "setup_failed"] = (
+            "settings_missing" if is_settings_missing(exc) else "setup_failed"
+        )
         return Setup(django.get_version(), {"kind": kind, **describe_exception(exc)})
     return Setup(django.get_version(), None)
 

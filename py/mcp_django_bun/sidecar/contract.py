@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict, get_args, get_type_hints
+from typing import Any, Literal, TypedDict, get_args
 
 PROTOCOL_VERSION = 3
 
@@ -256,7 +256,7 @@ def describe() -> dict[str, Any]:
                     "required": sorted(spec.args.__required_keys__),
                     "optional": sorted(spec.args.__optional_keys__),
                 },
-                "result": sorted(get_type_hints(spec.result)),
+                "result": sorted(spec.result.__required_keys__ | spec.result.__optional_keys__),
                 "errors": sorted(spec.errors),
                 "needs_django": spec.needs_django,
             }
