@@ -6,6 +6,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { VERSION } from "../src/version.ts";
 import { cleanupAfterEach } from "./support/cleanup.ts";
 import { cliEnv, connect, shell, textOf } from "./support/client.ts";
+import { python39 } from "./support/old-python.ts";
 import { BUN, CLI, EXAMPLE, VENV_PYTHON } from "./support/paths.ts";
 import { until } from "./support/wait.ts";
 
@@ -80,6 +81,12 @@ describe("start-up errors", () => {
     const { code, stderr } = await runUntilExit(["--python", VENV_PYTHON, "--port", "http"], EXAMPLE);
     expect(code).toBe(1);
     expect(errorLines(stderr)).toEqual([expect.stringContaining("--port")]);
+  });
+
+  test("a Python older than 3.10: exit 1 with one line naming it, its version and what is supported", async () => {
+    const { code, stderr } = await runUntilExit(["--python", python39(scratch)], EXAMPLE);
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toEqual([expect.stringMatching(/python3?\.?9?\S* is Python 3\.9\.\d+; mcp-django needs Python 3\.10 or newer/)]);
   });
 
   test("a settings module that can't be found: exit 1 with one line naming it", async () => {
@@ -182,7 +189,7 @@ describe("--help and --version", () => {
     for (const flag of ["--project", "--settings", "--pythonpath", "--python", "--debug", "--transport", "--host", "--port", "--path", "--attach"]) {
       expect(help).toContain(flag);
     }
-    for (const command of ["serve"]) expect(help).toContain(command);
+    for (const command of ["serve", "install", "doctor"]) expect(help).toContain(command);
   });
 
   test("--help piped has no colour codes and no internal flags", async () => {

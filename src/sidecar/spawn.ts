@@ -1,6 +1,6 @@
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -29,8 +29,13 @@ export interface SidecarProcess {
 /** The server's own secrets: the project's code (and whatever it runs) never sees them. */
 const SERVER_ONLY_ENV = ["MCP_DJANGO_TOKEN", "MCP_DJANGO_SIDECAR_SOCKET", "MCP_DJANGO_SIDECAR_SECRET"];
 
-function withoutServerSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.includes(name)));
+/** The environment the project's Python runs in: ours without the server's secrets, with its settings and py/ on the path. */
+export function pythonEnv(launch: SidecarLaunch, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  return {
+    ...Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.includes(name))),
+    DJANGO_SETTINGS_MODULE: launch.settingsModule,
+    PYTHONPATH: [PY_ROOT, env.PYTHONPATH].filter(Boolean).join(delimiter),
+  };
 }
 
 const LOG_LINE_LIMIT = 2000;
@@ -62,11 +67,11 @@ async function logLines(stream: ReadableStream<Uint8Array>, tag: string, recent?
 
 const SOCKET_DIR_PREFIX = "mcp-django-sidecar-";
 /** A Unix socket's path must fit sun_path: 108 bytes on Linux, 104 on macOS, the final NUL included. */
-const MAX_SOCKET_PATH = process.platform === "linux" ? 107 : 103;
+export const MAX_SOCKET_PATH = process.platform === "linux" ? 107 : 103;
 const SOCKET_NAME = "sidecar.sock";
 
-/** The socket path spawnSidecar makes under `base` (mkdtemp adds six characters). */
-export function socketPathUnder(base: string): string {
+/** The socket path makeSocketDir makes under `base` (mkdtemp adds six characters). */
+function socketPathUnder(base: string): string {
   return join(base, `${SOCKET_DIR_PREFIX}${process.pid}-XXXXXX`, SOCKET_NAME);
 }
 
@@ -74,6 +79,14 @@ export function socketPathUnder(base: string): string {
 export function socketBase(): string {
   const base = tmpdir();
   return Buffer.byteLength(socketPathUnder(base)) <= MAX_SOCKET_PATH ? base : "/tmp";
+}
+
+/**
+ * A private folder for a sidecar's socket, named after this server so that a later server can
+ * remove it if this one is killed before it can. Returns the socket's path in it.
+ */
+export function makeSocketDir(base: string = socketBase()): string {
+  return join(mkdtempSync(join(base, `${SOCKET_DIR_PREFIX}${process.pid}-`)), SOCKET_NAME);
 }
 
 let swept = false;
@@ -101,21 +114,14 @@ function sweepOnce(): void {
  */
 export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProcess {
   sweepOnce();
-  // A short private path, named after this server, so that a later server can remove it if this
-  // one is killed before it can.
-  const dir = mkdtempSync(join(socketBase(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
-  const socketPath = join(dir, SOCKET_NAME);
+  const socketPath = makeSocketDir();
+  const dir = dirname(socketPath);
   const args = [launch.python, "-X", "utf8", "-u", "-m", "mcp_django_bun.sidecar", "--socket", socketPath];
   args.push("--parent-pid", String(process.pid));
   for (const path of launch.pythonPath) args.push("--pythonpath", path);
 
-  const env = {
-    ...withoutServerSecrets(process.env),
-    DJANGO_SETTINGS_MODULE: launch.settingsModule,
-    PYTHONPATH: [PY_ROOT, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-    // By environment, not argv, where every user could read it.
-    MCP_DJANGO_SECRET: secret,
-  };
+  // The secret goes by environment, not argv, where every user could read it.
+  const env = { ...pythonEnv(launch), MCP_DJANGO_SECRET: secret };
   let child: Bun.Subprocess<"ignore", "pipe", "pipe">;
   try {
     child = Bun.spawn(args, { cwd: launch.projectRoot, env, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });

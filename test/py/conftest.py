@@ -19,9 +19,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PY_ROOT = ROOT / "py"
 EXAMPLE_ROOT = ROOT / "test" / "example"
-for entry in (PY_ROOT, EXAMPLE_ROOT):
-    if str(entry) not in sys.path:
-        sys.path.insert(0, str(entry))
+# First, ahead of any other checkout's py/ a virtualenv's .pth may name.
+for entry in (EXAMPLE_ROOT, PY_ROOT):
+    sys.path.insert(0, str(entry))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookshop.settings")
 django.setup()
 
