@@ -1,8 +1,10 @@
+import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { MINIMUM_PYTHON } from "../contract/constants.ts";
 import { ConfigError } from "../errors.ts";
 import { type FoundProject, findProject, type ProjectOptions } from "../project/launch.ts";
 import { lookUpDevServer } from "../sidecar/devserver.ts";
+import { clientChecks } from "./clients.ts";
 import { isSupported, probeInterpreter, runPythonChecks, skipPythonChecks } from "./python.ts";
 import { socketDirCheck } from "./socket.ts";
 import type { Check, CheckResult, DoctorContext, InterpreterProbe } from "./types.ts";
@@ -70,18 +72,12 @@ export function devServerCheck({ found }: DoctorContext): CheckResult {
 }
 
 /** Every check, in the order they are shown. Each is a small function of the context. */
-export const CHECKS: readonly Check[] = [
-  projectCheck,
-  interpreterCheck,
-  pythonSideChecks,
-  () => socketDirCheck(),
-  devServerCheck,
-  // To come (src/install/): each detected client's configuration points here.
-];
+export const CHECKS: readonly Check[] = [projectCheck, interpreterCheck, pythonSideChecks, () => socketDirCheck(), devServerCheck, clientChecks];
 
 export interface DoctorSettings {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  home?: string;
   /** The deadline for each Python process. */
   timeoutMs?: number;
 }
@@ -96,7 +92,7 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 export function doctorContext(
   options: ProjectOptions,
-  { env = process.env, cwd = process.cwd(), timeoutMs = DEFAULT_TIMEOUT_MS }: DoctorSettings = {},
+  { env = process.env, cwd = process.cwd(), home = homedir(), timeoutMs = DEFAULT_TIMEOUT_MS }: DoctorSettings = {},
 ): DoctorContext {
   let found: FoundProject | undefined;
   let projectError: Error | undefined;
@@ -116,7 +112,7 @@ export function doctorContext(
     if (!isSupported(probe.version)) return skipPythonChecks(`needs Python ${SUPPORTED}`);
     return runPythonChecks(found.launch, timeoutMs, env);
   });
-  return { options, found, projectError, timeoutMs, interpreter, pythonChecks };
+  return { options, env, home, found, projectError, timeoutMs, interpreter, pythonChecks };
 }
 
 /** Runs every check, in order, and returns their lines. */

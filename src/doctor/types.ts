@@ -16,6 +16,9 @@ export type InterpreterProbe = { ok: true; version: [number, number, number]; ex
 /** What every check may look at; the Python probes are run once, by the first check that needs them. */
 export interface DoctorContext {
   options: ProjectOptions;
+  env: NodeJS.ProcessEnv;
+  /** Where user-wide client configuration lives. */
+  home: string;
   /** The project and its interpreter; undefined when they could not be found (`projectError` says why). */
   found: FoundProject | undefined;
   projectError: Error | undefined;

@@ -27,8 +27,13 @@ interface Run {
   stderr: string;
 }
 
+/** A home of the test's own: the MCP clients of whoever runs the tests are not looked at. */
+function home(): string {
+  return mkdtempSync(join(scratch, "home-"));
+}
+
 async function doctor(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const proc = Bun.spawn([BUN, CLI, "doctor", ...args], { env: cliEnv(env), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([BUN, CLI, "doctor", ...args], { env: cliEnv({ HOME: home(), ...env }), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   defer(() => proc.kill());
   const timer = setTimeout(() => proc.kill(), 50_000); // a doctor that hangs fails the test, never stalls it
   try {
@@ -56,6 +61,51 @@ function checks(run: Run): CheckResult[] {
   return (JSON.parse(run.stdout) as { checks: CheckResult[] }).checks;
 }
 
+describe("mcp-django doctor on the MCP clients", () => {
+  test("a client that install configured for this project passes its check", async () => {
+    const copy = example();
+    const user = home();
+    const installed = Bun.spawnSync([BUN, CLI, "install", "--client", "cursor", "--project", copy.root, "--python", VENV_PYTHON], {
+      env: cliEnv({ HOME: user }),
+    });
+    expect(installed.exitCode).toBe(0);
+    const run = await doctor(["--project", copy.root, "--python", VENV_PYTHON], { HOME: user });
+    expect(line(run, "client cursor")).toStartWith("ok");
+    expect(run.code).toBe(0);
+  });
+
+  test("a client found without our entry is a warning that says to run install, and passes", async () => {
+    const copy = example();
+    const user = home();
+    mkdirSync(join(user, ".cursor"));
+    const run = await doctor(["--project", copy.root, "--python", VENV_PYTHON], { HOME: user });
+    expect(line(run, "client cursor")).toStartWith("warn");
+    expect(line(run, "client cursor")).toContain("mcp-django install --client cursor");
+    expect(run.code).toBe(0);
+  });
+
+  test("a project's client entry that serves another project fails, saying to run install", async () => {
+    const copy = example();
+    mkdirSync(join(copy.root, ".cursor"));
+    const entry = { command: VENV_PYTHON, args: ["--project", join(scratch, "elsewhere")] };
+    writeFileSync(join(copy.root, ".cursor", "mcp.json"), JSON.stringify({ mcpServers: { django: entry } }));
+    const run = await doctor(["--project", copy.root, "--python", VENV_PYTHON]);
+    expect(line(run, "client cursor")).toStartWith("fail");
+    expect(line(run, "client cursor")).toContain("not this project");
+    expect(run.code).toBe(1);
+  });
+
+  test("a client entry whose command is gone fails", async () => {
+    const copy = example();
+    mkdirSync(join(copy.root, ".cursor"));
+    const entry = { command: join(scratch, "no-such-node"), args: ["--project", copy.root] };
+    writeFileSync(join(copy.root, ".cursor", "mcp.json"), JSON.stringify({ mcpServers: { django: entry } }));
+    const run = await doctor(["--project", copy.root, "--python", VENV_PYTHON]);
+    expect(line(run, "client cursor")).toContain("which is not there");
+    expect(run.code).toBe(1);
+  });
+});
+
 describe("mcp-django doctor", () => {
   test("a healthy project passes every check, with exit status 0", async () => {
     const run = await doctor(["--project", example().root, "--python", VENV_PYTHON, "--json"]);
@@ -72,6 +122,7 @@ describe("mcp-django doctor", () => {
       "urlconf",
       "socket dir",
       "dev server",
+      "clients",
     ]);
   });
 
