@@ -181,4 +181,19 @@ describe("the npm package", () => {
       await client.close();
     }
   });
+
+  test("the Django app installs beside PyPI's mcp-django without overwriting it", () => {
+    // A stand-in for the PyPI package (the tests don't reach PyPI): its import package is mcp_django.
+    const theirs = join(scratch, "pypi-mcp-django");
+    mkdirSync(join(theirs, "mcp_django"), { recursive: true });
+    writeFileSync(join(theirs, "pyproject.toml"), '[project]\nname = "mcp-django"\nversion = "0.14.0"\n[tool.setuptools]\npackages = ["mcp_django"]\n');
+    writeFileSync(join(theirs, "mcp_django", "__init__.py"), 'ORIGIN = "pypi"\n');
+    const site = join(scratch, "site-packages");
+    const pip = [VENV_PYTHON, "-m", "pip", "install", "--quiet", "--no-index", "--no-build-isolation", "--no-deps", "--target", site];
+    run([...pip, theirs], scratch);
+    run([...pip, join(REPO, "py")], scratch);
+    const imported = run([VENV_PYTHON, "-c", "import mcp_django, mcp_django_bun.apps; print(mcp_django.ORIGIN)"], site);
+    expect(imported.trim()).toBe("pypi");
+    expect(readdirSync(join(site, "mcp_django")).filter((name) => name !== "__pycache__")).toEqual(["__init__.py"]);
+  }, 60_000);
 });
