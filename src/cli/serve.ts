@@ -17,6 +17,7 @@ import { serveHttp, validatePath } from "../transports/http.ts";
 import { serveStdio } from "../transports/stdio.ts";
 import { VERSION } from "../version.ts";
 import { projectArgs } from "./args.ts";
+import { launcher } from "./launcher.ts";
 
 export const serveArgs = {
   ...projectArgs,
@@ -91,11 +92,13 @@ function watchStartup(hello: Promise<Hello>, exit: (code: number) => Promise<nev
 
 /** Shown when a person starts the server in a terminal: how to point a client at it instead. */
 function connectHint(projectRoot: string, python: string): string {
-  // The command that started this process, so the hint works from a clone as well as from bunx.
-  const entry = { command: process.execPath, args: [process.argv[1] ?? "mcp-django", "--python", python], cwd: projectRoot };
+  // The way this process was started, so the hint works from a clone as well as from npx.
+  const { command, args } = launcher();
+  const entry = { command, args: [...args, "--project", projectRoot, "--python", python] };
   return [
     "This server talks MCP on stdin/stdout: start it from a client rather than a terminal.",
-    `Claude Code (run in ${projectRoot}):  claude mcp add django -- ${[entry.command, ...entry.args].join(" ")}`,
+    `To configure your clients for this project:  ${[command, ...args, "install", "--project", projectRoot].join(" ")}`,
+    `Claude Code:  claude mcp add django -- ${[entry.command, ...entry.args].join(" ")}`,
     `Other clients (mcpServers entry):  ${JSON.stringify({ django: entry })}`,
     "Press Ctrl-C to stop.",
   ].join("\n");
