@@ -3,7 +3,7 @@
 // installed (npx), with the Bun that npm installed as a dependency. Under Bun, it runs the server in
 // this process.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
 import { dirname, join } from "node:path";
@@ -14,14 +14,20 @@ const require = createRequire(import.meta.url);
 
 /**
  * The platform's Bun: npm installs the one of our optional dependencies that matches this
- * machine (os, cpu, libc); the `bun` on PATH when none does.
+ * machine (os, cpu, libc). Where the `bun` npm package is installed too and its install script
+ * ran, that script has moved the binary into its own folder. Else the `bun` on PATH.
  */
 function findBun() {
   const arch = process.arch === "arm64" ? "aarch64" : process.arch;
-  for (const libc of ["", "-musl"]) {
+  const candidates = [
+    ...["", "-musl"].map((libc) => [`@oven/bun-${process.platform}-${arch}${libc}/package.json`, "bin/bun"]),
+    ["bun/package.json", "bin/bun.exe"],
+  ];
+  for (const [manifest, binary] of candidates) {
     try {
-      const binary = join(dirname(require.resolve(`@oven/bun-${process.platform}-${arch}${libc}/package.json`)), "bin", "bun");
-      if (existsSync(binary)) return binary;
+      const path = join(dirname(require.resolve(manifest)), binary);
+      // The bun package ships a small placeholder where its install script puts the binary.
+      if (existsSync(path) && statSync(path).size > 1_000_000) return path;
     } catch {
       // Not installed on this machine.
     }
