@@ -383,7 +383,9 @@ describe("quiet calls without keep-alives", () => {
     );
     await until("the proxy to cut the quiet call", () => proxy.cuts > 0, 5000);
     expect(answered).toBe(false);
-    expect(proxy.comments).toBe(0);
+    // Only each event stream's opening comment (initialize's, the GET stream's, the call's);
+    // keep-alives every 0.5 s would be several more.
+    expect(proxy.comments).toBeLessThanOrEqual(3);
     await client.close();
     await call;
   });

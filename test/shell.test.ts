@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ErrorCode, type McpError } from "@modelcontextprotocol/sdk/types.js";
 import { type Connected, connect, shell, textOf } from "./support/client.ts";
 
 let server: Connected;
@@ -167,10 +167,13 @@ describe("shell argument errors", () => {
     expect(textOf(result)).toContain("code");
   });
 
-  test("an unknown tool is an error that names it", async () => {
-    const result = (await server.client.callTool({ name: "no_such_tool", arguments: {} })) as CallToolResult;
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain("no_such_tool");
+  test("an unknown tool is a JSON-RPC invalid-params error that names it", async () => {
+    const error = await server.client.callTool({ name: "no_such_tool", arguments: {} }).then(
+      () => undefined,
+      (thrown: unknown) => thrown as McpError,
+    );
+    expect(error?.code).toBe(ErrorCode.InvalidParams);
+    expect(error?.message).toContain("no_such_tool");
   });
 });
 

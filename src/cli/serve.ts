@@ -3,7 +3,7 @@ import { type ArgsDef, defineCommand, type ParsedArgs } from "citty";
 import { createActivity } from "../activity.ts";
 import type { ServerContext } from "../context.ts";
 import { createDjangoService } from "../django/service.ts";
-import { ConfigError, SidecarStartError } from "../errors.ts";
+import { ConfigError, ShuttingDownError, SidecarStartError } from "../errors.ts";
 import { log, setDebug } from "../log.ts";
 import { findProject } from "../project/launch.ts";
 import { type ProjectWatcher, watchProject } from "../project/watcher.ts";
@@ -83,6 +83,8 @@ function watchStartup(hello: Promise<Hello>, exit: (code: number) => Promise<nev
       }
     },
     (error: Error) => {
+      // Stopping (the client left) kills a sidecar still starting: nothing failed.
+      if (error instanceof ShuttingDownError) return log.debug(`the sidecar's start was abandoned: ${error.message}`);
       if (!(error instanceof SidecarStartError && error.fatal)) return log.error(error.message);
       reportFatal(error.message);
       void exit(1);

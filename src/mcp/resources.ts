@@ -8,6 +8,7 @@ import type {
 import { ErrorCode, McpError, ReadResourceRequestSchema, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { InvalidArgumentError, NotFoundError } from "../errors.ts";
 import { describeFailure } from "./failures.ts";
+import { RequestError } from "./requests.ts";
 
 export type ResourceRequestExtra = Parameters<ReadResourceCallback>[1];
 
@@ -22,11 +23,11 @@ export function jsonContents(uri: URL, payload: unknown): ReadResourceResult {
 }
 
 /** Every resource failure as the JSON-RPC error it is, mapped once: not found is -32002 with the URI in `data`. */
-function resourceError(error: unknown, uri: string): McpError {
+function resourceError(error: unknown, uri: string): McpError | RequestError {
   if (error instanceof McpError) return error;
-  if (error instanceof NotFoundError) return new McpError(RESOURCE_NOT_FOUND, error.message, { uri });
-  if (error instanceof InvalidArgumentError) return new McpError(ErrorCode.InvalidParams, error.message, { uri });
-  return new McpError(ErrorCode.InternalError, describeFailure(error, `Reading ${uri}`), { uri });
+  if (error instanceof NotFoundError) return new RequestError(RESOURCE_NOT_FOUND, error.message, { uri });
+  if (error instanceof InvalidArgumentError) return new RequestError(ErrorCode.InvalidParams, error.message, { uri });
+  return new RequestError(ErrorCode.InternalError, describeFailure(error, `Reading ${uri}`), { uri });
 }
 
 /**

@@ -153,7 +153,11 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
   /** A new sidecar from the source, for the code as it is now; not yet the one calls go to. */
   const launch = (): Promise<Running> => {
     const loadsVersion = codeVersion;
-    return source.open(shutdown.signal).then((sidecar) => {
+    const opened = source.open(shutdown.signal).catch((error: unknown) => {
+      // Stopping kills a sidecar still starting: that is no failure of the sidecar's.
+      throw stopping ? new ShuttingDownError("the server is shutting down") : error;
+    });
+    return opened.then((sidecar) => {
       const { hello } = sidecar.connection;
       log.debug(`sidecar ready (${sidecar.mode}): Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
       const running: Running = {

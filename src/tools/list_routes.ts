@@ -1,9 +1,9 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ServerContext } from "../context.ts";
 import { HTTP_METHODS } from "../contract/constants.ts";
 import { routeListSchema } from "../contract/payloads.ts";
+import type { StrictMcpServer } from "../mcp/strict-server.ts";
 import { structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
 
 export const listRoutesInput = {
@@ -12,7 +12,7 @@ export const listRoutesInput = {
   pattern: z.string().optional().describe('Only routes whose full URL pattern contains this text, e.g. "api/v1/".'),
 };
 
-export function registerListRoutesTool(server: McpServer, context: ServerContext): void {
+export function registerListRoutesTool(server: StrictMcpServer, context: ServerContext): void {
   server.registerTool(
     "list_routes",
     {
@@ -24,7 +24,7 @@ export function registerListRoutesTool(server: McpServer, context: ServerContext
         "pattern (substring of the full pattern). Use it to find which view handles a URL or where to add one.",
       inputSchema: listRoutesInput,
       outputSchema: routeListSchema,
-      annotations: { title: "List URL routes", readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      annotations: { title: "List URL routes", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     async (filters, extra): Promise<CallToolResult> => {
       try {

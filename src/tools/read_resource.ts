@@ -1,7 +1,7 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { JSON_MIME, type ResourceRegistry } from "../mcp/resources.ts";
+import type { StrictMcpServer } from "../mcp/strict-server.ts";
 import { structuredResult, toolError, toolErrorFrom } from "../mcp/tool-results.ts";
 
 export const readResourceInput = {
@@ -18,7 +18,7 @@ export const readResourceOutput = z.object({
  * For clients that can't read resources. Register it after every resource: its description
  * lists the URIs known at that point.
  */
-export function registerReadResourceTool(server: McpServer, registry: ResourceRegistry): void {
+export function registerReadResourceTool(server: StrictMcpServer, registry: ResourceRegistry): void {
   server.registerTool(
     "read_resource",
     {
@@ -26,7 +26,8 @@ export function registerReadResourceTool(server: McpServer, registry: ResourceRe
       description: `Read one of this server's resources by URI, for clients that cannot read MCP resources. Resources: ${registry.uris().join(", ")}.`,
       inputSchema: readResourceInput,
       outputSchema: readResourceOutput,
-      annotations: { title: "Read a resource", readOnlyHint: true, idempotentHint: true },
+      // Open world: djangopackages.org:// resources come from the internet.
+      annotations: { title: "Read a resource", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async ({ uri }, extra): Promise<CallToolResult> => {
       let contents: ReadResourceResult["contents"];

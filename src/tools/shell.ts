@@ -1,9 +1,9 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ServerContext } from "../context.ts";
 import { executionSchema } from "../contract/payloads.ts";
+import type { StrictMcpServer } from "../mcp/strict-server.ts";
 import { structuredResult, toolError, toolErrorFrom } from "../mcp/tool-results.ts";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -52,7 +52,7 @@ function startProgress(extra: ToolExtra): ReturnType<typeof setInterval> | undef
   }, PROGRESS_INTERVAL_MS);
 }
 
-export function registerShellTool(server: McpServer, context: ServerContext): void {
+export function registerShellTool(server: StrictMcpServer, context: ServerContext): void {
   const { shell } = context.django;
   server.registerTool(
     "shell",

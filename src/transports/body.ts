@@ -1,8 +1,10 @@
-import { errorResponse, INVALID_REQUEST, PARSE_ERROR } from "./jsonrpc.ts";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { log } from "../log.ts";
+import { errorResponse, INVALID_REQUEST, PARSE_ERROR, toMessage } from "./jsonrpc.ts";
 import { tooLargeMessage } from "./limits.ts";
 
-/** A POST body parsed as JSON, or the response that refuses it. */
-export type Body = { ok: true; json: unknown } | { ok: false; refusal: Response };
+/** A POST body as the JSON-RPC message it carries, or the response that refuses it. */
+export type Body = { ok: true; message: JSONRPCMessage } | { ok: false; refusal: Response };
 
 /**
  * The body's bytes, or undefined when there are more than `limit`: a declared Content-Length is
@@ -26,13 +28,26 @@ async function readBounded(request: Request, limit: number): Promise<Uint8Array 
   }
 }
 
-/** Reads a POST body of at most `limit` bytes as JSON: 413 past the limit, a JSON-RPC parse error when it is not JSON. */
-export async function readJsonBody(request: Request, limit: number): Promise<Body> {
-  const bytes = await readBounded(request, limit);
-  if (!bytes) return { ok: false, refusal: errorResponse(413, INVALID_REQUEST, tooLargeMessage(limit)) };
+/**
+ * Reads a POST body of at most `limit` bytes as one JSON-RPC message: 413 past the limit, 400 with
+ * a -32700 parse error when it is not JSON, or with a -32600 invalid request when it is not a message.
+ */
+export async function readMessage(request: Request, limit: number): Promise<Body> {
+  let bytes: Uint8Array | undefined;
   try {
-    return { ok: true, json: JSON.parse(new TextDecoder().decode(bytes)) };
+    bytes = await readBounded(request, limit);
+  } catch (error) {
+    // The client went away while sending: nobody reads the answer, and nothing failed here.
+    log.debug(`a POST body could not be read: ${(error as Error).message}`);
+    return { ok: false, refusal: errorResponse(400, INVALID_REQUEST, "Invalid Request: the body could not be read") };
+  }
+  if (!bytes) return { ok: false, refusal: errorResponse(413, INVALID_REQUEST, tooLargeMessage(limit)) };
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
     return { ok: false, refusal: errorResponse(400, PARSE_ERROR, `Parse error: the body is not JSON (${(error as Error).message})`) };
   }
+  const message = toMessage(json);
+  return message.ok ? message : { ok: false, refusal: Response.json(message.reply, { status: 400 }) };
 }

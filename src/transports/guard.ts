@@ -46,20 +46,23 @@ function refuse(status: 400 | 401 | 403, message: string, headers: Record<string
 }
 
 /**
- * Checks a request before any transport sees it: Host (against DNS rebinding), Origin (against
- * other web pages) and the bearer token. Returns the refusal, or undefined to let it through.
+ * Checks where a request comes from, before anything else sees it: Host (against DNS rebinding)
+ * and Origin (against other web pages). Returns the refusal, or undefined to let it through.
  */
-export function guardRequest(request: Request, options: GuardOptions): Response | undefined {
+export function checkAddress(request: Request, options: Omit<GuardOptions, "token">): Response | undefined {
   const hostHeader = request.headers.get("host");
   // Bun answers an HTTP/1.1 request without Host itself (400, no body); HTTP/1.0 ones get here.
   if (!hostHeader) return refuse(400, "Bad Request: the request has no Host header");
   if (!hostAllowed(hostHeader, options)) return refuse(403, `Forbidden: Host ${hostHeader} is not this server`);
   const origin = request.headers.get("origin");
   if (!originAllowed(origin, hostHeader)) return refuse(403, `Forbidden: Origin ${origin} is not local`);
-  if (options.token && !tokenMatches(request.headers.get("authorization"), options.token)) {
-    return refuse(401, "Unauthorized: send Authorization: Bearer <token> (printed when the server started)", {
-      "www-authenticate": 'Bearer realm="mcp-django"',
-    });
-  }
   return undefined;
+}
+
+/** Checks the bearer token (none needed with --no-auth). Returns the 401, or undefined to let the request through. */
+export function checkToken(request: Request, token: string | undefined): Response | undefined {
+  if (!token || tokenMatches(request.headers.get("authorization"), token)) return undefined;
+  return refuse(401, "Unauthorized: send Authorization: Bearer <token> (printed when the server started)", {
+    "www-authenticate": 'Bearer realm="mcp-django"',
+  });
 }

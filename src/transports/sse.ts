@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { DEFAULT_KEEP_ALIVE_MS } from "./keepalive.ts";
 
 export interface SseSession {
   transport: Transport & { sessionId: string };
   /** The event stream to return for GET /sse. */
   response: Response;
-  /** Feeds one POSTed message (the body, parsed); resolves to the HTTP response for the POST. */
-  post(request: Request, body: unknown): Promise<Response>;
+  /** Feeds one POSTed message (the body, read and checked); resolves to the HTTP response for the POST. */
+  post(request: Request, message: JSONRPCMessage): Promise<Response>;
 }
 
 /**
@@ -60,13 +60,8 @@ export function openSseSession(messagesPath: string, keepAliveMs = DEFAULT_KEEP_
     },
   });
 
-  const post = async (request: Request, body: unknown): Promise<Response> => {
-    const message = JSONRPCMessageSchema.safeParse(body);
-    if (!message.success) {
-      transport.onerror?.(message.error);
-      return new Response(`Invalid message: ${message.error.message}\n`, { status: 400 });
-    }
-    transport.onmessage?.(message.data, { requestInfo: { headers: Object.fromEntries(request.headers) } });
+  const post = async (request: Request, message: JSONRPCMessage): Promise<Response> => {
+    transport.onmessage?.(message, { requestInfo: { headers: Object.fromEntries(request.headers) } });
     return new Response("Accepted\n", { status: 202 });
   };
 

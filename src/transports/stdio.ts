@@ -1,8 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import { log } from "../log.ts";
-import { errorReply, INVALID_REQUEST, idFromEdges, idOf, type MessageId, PARSE_ERROR } from "./jsonrpc.ts";
+import { type ErrorReply, errorReply, INVALID_REQUEST, idFromEdges, PARSE_ERROR, toMessage } from "./jsonrpc.ts";
 import { maxMessageBytes, tooLargeMessage } from "./limits.ts";
 import { BoundedLines, type Line } from "./lines.ts";
 
@@ -21,27 +20,27 @@ export function stdioTransport(limit: number, stdin: NodeJS.ReadableStream = pro
       else stdout.once("drain", resolve);
     });
 
-  const refuse = (code: number, message: string, id: MessageId) => {
-    log.warn(`refused a message from the client: ${message}`);
-    void write(errorReply(code, message, id));
+  const refuse = (reply: ErrorReply) => {
+    log.warn(`refused a message from the client: ${reply.error.message}`);
+    void write(reply);
   };
 
   const receive = (line: Line) => {
     if (line.kind === "oversized") {
       const id = idFromEdges(line.head, line.tail);
-      return refuse(INVALID_REQUEST, `${tooLargeMessage(limit)}; this one has ${line.bytes} bytes`, id);
+      return refuse(errorReply(INVALID_REQUEST, `${tooLargeMessage(limit)}; this one has ${line.bytes} bytes`, id));
     }
     if (line.text.trim() === "") return;
     let value: unknown;
     try {
       value = JSON.parse(line.text);
     } catch (error) {
-      return refuse(PARSE_ERROR, `Parse error: the line is not JSON (${(error as Error).message})`, null);
+      return refuse(errorReply(PARSE_ERROR, `Parse error: the line is not JSON (${(error as Error).message})`));
     }
-    const message = JSONRPCMessageSchema.safeParse(value);
-    if (!message.success) return refuse(INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message", idOf(value));
+    const message = toMessage(value);
+    if (!message.ok) return refuse(message.reply);
     try {
-      transport.onmessage?.(message.data);
+      transport.onmessage?.(message.message);
     } catch (error) {
       transport.onerror?.(error as Error);
     }

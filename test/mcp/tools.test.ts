@@ -1,6 +1,6 @@
 /** The tools over createServer() and the in-memory transport, with a fake Django service. */
 import { afterEach, describe, expect, test } from "bun:test";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { DjangoService } from "../../src/django/service.ts";
 import { CallCancelledError, ProjectError, ShuttingDownError, SidecarLostError, SidecarProtocolError } from "../../src/errors.ts";
 import { textOf } from "../support/client.ts";
@@ -38,6 +38,33 @@ describe("tool annotations", () => {
     expect(annotations.shell?.destructiveHint).toBe(true);
     expect(annotations.shell?.readOnlyHint).toBe(false);
     for (const name of ["list_routes", "read_resource", "search_djangopackages"]) expect(annotations[name]?.readOnlyHint).toBe(true);
+  });
+
+  test("every tool says all five annotations: title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint", async () => {
+    const { client } = await connectWith(fakeDjango());
+    const { tools } = await client.listTools();
+    for (const tool of tools) {
+      expect(Object.keys(tool.annotations ?? {}).sort()).toEqual(["destructiveHint", "idempotentHint", "openWorldHint", "readOnlyHint", "title"]);
+    }
+  });
+
+  test("read_resource is open-world: it reads djangopackages.org", async () => {
+    const { client } = await connectWith(fakeDjango());
+    const { tools } = await client.listTools();
+    expect(tools.find((tool) => tool.name === "read_resource")?.annotations?.openWorldHint).toBe(true);
+  });
+});
+
+describe("tool calls the SDK would answer wrongly", () => {
+  test("an unknown tool is JSON-RPC error -32602 naming the tools, not an isError result", async () => {
+    const { client } = await connectWith(fakeDjango());
+    const error = await client.callTool({ name: "no_such_tool", arguments: {} }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(McpError);
+    expect((error as McpError).code).toBe(ErrorCode.InvalidParams);
+    expect((error as McpError).message).toContain('Unknown tool "no_such_tool". This server\'s tools: shell, list_routes');
   });
 });
 
