@@ -4,10 +4,21 @@ import { createResourceRegistry } from "./mcp/resources.ts";
 import { StrictMcpServer } from "./mcp/strict-server.ts";
 import { registerDjangoResources } from "./resources/django.ts";
 import { registerDjangoPackagesResources } from "./resources/djangopackages.ts";
+import { registerCheckTool } from "./tools/check.ts";
+import { registerCommandHelpTool } from "./tools/command_help.ts";
+import { registerFindTemplateTool } from "./tools/find_template.ts";
+import { registerGetSettingTool } from "./tools/get_setting.ts";
+import { registerListCommandsTool } from "./tools/list_commands.ts";
 import { registerListRoutesTool } from "./tools/list_routes.ts";
+import { registerListTemplatesTool } from "./tools/list_templates.ts";
+import { registerMigrationsTool } from "./tools/migrations.ts";
 import { registerReadResourceTool } from "./tools/read_resource.ts";
+import { registerResolveUrlTool } from "./tools/resolve_url.ts";
+import { registerReverseUrlTool } from "./tools/reverse_url.ts";
+import { registerRunCommandTool } from "./tools/run_command.ts";
 import { registerSearchDjangoPackagesTool } from "./tools/search_djangopackages.ts";
 import { registerShellTool } from "./tools/shell.ts";
+import { registerSqlmigrateTool } from "./tools/sqlmigrate.ts";
 import { VERSION } from "./version.ts";
 
 /** One McpServer per transport connection; they share the context (and so the sidecar). */
@@ -19,6 +30,17 @@ export function createServer(context: ServerContext): StrictMcpServer {
   registerShellTool(server, context);
   registerListRoutesTool(server, context);
   registerSearchDjangoPackagesTool(server);
+  registerListCommandsTool(server, context);
+  registerCommandHelpTool(server, context);
+  registerRunCommandTool(server, context);
+  registerMigrationsTool(server, context);
+  registerSqlmigrateTool(server, context);
+  registerCheckTool(server, context);
+  registerGetSettingTool(server, context);
+  registerResolveUrlTool(server, context);
+  registerReverseUrlTool(server, context);
+  registerFindTemplateTool(server, context);
+  registerListTemplatesTool(server, context);
   // Last: it reads, and lists in its description, every resource registered before it.
   registerReadResourceTool(server, resources);
   resources.serveReads();

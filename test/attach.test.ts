@@ -257,6 +257,11 @@ describe("python manage.py mcp", () => {
     await expectCoreShellCases(client);
   });
 
+  test("input() in shell code gets end of file, not the client's messages", async () => {
+    expect((await shell(client, "input()")).output.exception?.exc_type).toBe("EOFError");
+    expect((await shell(client, "2 + 2")).output.value).toBe("4");
+  });
+
   test("interrupts a timed-out call on the command's main thread", async () => {
     const result = await shell(client, "import time\ntime.sleep(100)", { timeout_seconds: 1 });
     expect(result.output.exception?.exc_type).toBe("TimeoutError");

@@ -5,7 +5,33 @@
  */
 import { z } from "zod";
 import type { ErrorKind } from "./constants.ts";
-import { appDetailSchema, appSchema, modelSchema, projectSchema, restoreStepSchema, routeFiltersSchema, routeListSchema, shellRunSchema } from "./payloads.ts";
+import {
+  appDetailSchema,
+  appSchema,
+  checkArgsSchema,
+  checkResultSchema,
+  commandHelpSchema,
+  commandRunSchema,
+  commandSummarySchema,
+  migrationFiltersSchema,
+  migrationSqlArgsSchema,
+  migrationSqlSchema,
+  migrationsSchema,
+  modelSchema,
+  projectSchema,
+  resolvedUrlSchema,
+  restoreStepSchema,
+  reverseArgsSchema,
+  reversedUrlSchema,
+  routeFiltersSchema,
+  routeListSchema,
+  settingSchema,
+  settingsSchema,
+  shellRunSchema,
+  templateListArgsSchema,
+  templateListSchema,
+  templateLookupSchema,
+} from "./payloads.ts";
 
 interface OpSpec<A extends z.ZodObject, R extends z.ZodObject> {
   args: A;
@@ -50,6 +76,23 @@ export const OPS = {
     needsDjango: true,
   }),
   "routes.list": op({ args: routeFiltersSchema, result: routeListSchema, errors: DJANGO_ERRORS, needsDjango: true }),
+  "migrations.status": op({ args: migrationFiltersSchema, result: migrationsSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "migrations.sql": op({ args: migrationSqlArgsSchema, result: migrationSqlSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "checks.run": op({ args: checkArgsSchema, result: checkResultSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "settings.list": op({ args: noArgs, result: settingsSchema, errors: DJANGO_ERRORS, needsDjango: true }),
+  "settings.get": op({ args: z.object({ name: z.string() }), result: settingSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "urls.resolve": op({ args: z.object({ path: z.string() }), result: resolvedUrlSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "urls.reverse": op({ args: reverseArgsSchema, result: reversedUrlSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "templates.find": op({ args: z.object({ name: z.string() }), result: templateLookupSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "templates.list": op({ args: templateListArgsSchema, result: templateListSchema, errors: DJANGO_ERRORS, needsDjango: true }),
+  "commands.list": op({ args: noArgs, result: z.object({ commands: z.array(commandSummarySchema) }), errors: DJANGO_ERRORS, needsDjango: true }),
+  "commands.help": op({ args: z.object({ name: z.string() }), result: commandHelpSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "commands.run": op({
+    args: z.object({ name: z.string(), args: z.array(z.string()), timeout: z.number(), limit: z.number().int().optional() }),
+    result: commandRunSchema,
+    errors: LOOKUP_ERRORS,
+    needsDjango: true,
+  }),
 };
 
 export type OpName = keyof typeof OPS;

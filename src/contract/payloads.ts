@@ -5,7 +5,7 @@
  * into a resource.
  */
 import { z } from "zod";
-import { HTTP_METHODS, MODES } from "./constants.ts";
+import { CANCEL_REASONS, HTTP_METHODS, MODES } from "./constants.ts";
 
 export const projectSchema = z.object({
   python: z.object({
@@ -146,3 +146,234 @@ export const shellRunSchema = executionSchema.extend({
   restore_failures: z.array(restoreStepSchema.extend({ error: z.string() })).optional(),
 });
 export type ShellRun = z.infer<typeof shellRunSchema>;
+
+/** A management command, as `get_commands()` knows it. */
+export const commandSummarySchema = z.object({
+  name: z.string(),
+  app: z.string().describe('The app it comes from, "django.core" for Django\'s own'),
+  help: z.string().describe("The first line of its help"),
+  error: z.string().nullable().describe("Why it can't be loaded (its module fails to import); null when it loads"),
+});
+export type CommandSummary = z.infer<typeof commandSummarySchema>;
+
+/** A JSON value: a default or a choice of an argument, as the sidecar makes it JSON-safe. */
+const jsonValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown())]);
+
+/** One argument of a command's parser. */
+export const commandArgumentSchema = z.object({
+  flags: z.array(z.string()).describe('Its option strings, e.g. ["-v", "--verbosity"]; empty for a positional argument'),
+  dest: z.string().describe("The name the command's handle() gets it under"),
+  positional: z.boolean(),
+  required: z.boolean(),
+  help: z.string().nullable(),
+  default: jsonValueSchema.describe("Its default (a repr when it is not JSON)"),
+  choices: z.array(jsonValueSchema).nullable().describe("The values it accepts, when limited (the first 100)"),
+  nargs: z.union([z.number().int(), z.string()]).nullable().describe('How many values: a count, "?", "*", "+", or null for one'),
+  type: z.string().nullable().describe('The name of the function its values go through, e.g. "int"'),
+  action: z.string().describe("store, store_true, store_false, store_const, append, count, help, version…"),
+  metavar: z.string().nullable(),
+  common: z.boolean().describe("One of the options every command has (--verbosity, --settings, --traceback…)"),
+});
+export type CommandArgument = z.infer<typeof commandArgumentSchema>;
+
+/** What `manage.py help <command>` says, as data. */
+export const commandHelpSchema = z.object({
+  name: z.string(),
+  app: z.string(),
+  usage: z.string().describe("The usage line, as manage.py prints it"),
+  description: z.string().nullable().describe("The command's help text"),
+  arguments: z.array(commandArgumentSchema).describe("Its arguments and options, as its parser has them; hidden ones left out"),
+});
+export type CommandHelp = z.infer<typeof commandHelpSchema>;
+
+/** One run of a management command: its exit status and output, as a terminal would show them. */
+export const commandRunSchema = z.object({
+  command: z.string(),
+  args: z.array(z.string()),
+  status: z
+    .number()
+    .int()
+    .describe("The exit status: 0 success, 1 a CommandError (or an exception), 2 a usage error, 130 interrupted, else what the command's SystemExit said"),
+  stdout: z.string(),
+  stderr: z.string(),
+  error: z.string().nullable().describe("What went wrong, when the status is not 0"),
+  duration: z.number().describe("Seconds it ran"),
+  interrupted: z.enum(CANCEL_REASONS).optional().describe("Why it was interrupted, when it was: its timeout, or the client cancelled"),
+});
+export type CommandRun = z.infer<typeof commandRunSchema>;
+
+// --- Migrations, system checks, settings, URLs and templates: read-only looks at the project's state.
+
+const migrationSchema = z.object({
+  name: z.string(),
+  applied: z.boolean(),
+  applied_at: z
+    .string()
+    .nullable()
+    .describe("When it was applied (ISO 8601, from django_migrations); null when not applied, or applied only as a squashed migration's parts"),
+  replaces: z.array(z.string()).describe('For a squashed migration: the migrations it replaces, as "app_label.name"'),
+});
+
+export const migrationFiltersSchema = z.object({ database: z.string().nullish(), app_label: z.string().nullish() });
+export type MigrationFilters = z.infer<typeof migrationFiltersSchema>;
+
+export const migrationsSchema = z.object({
+  databases: z
+    .array(
+      z.object({
+        alias: z.string(),
+        vendor: z.string(),
+        apps: z.array(z.object({ app_label: z.string(), migrations: z.array(migrationSchema).describe("Oldest first, as showmigrations lists them") })),
+        plan: z.array(z.string()).describe('What migrate would apply next on this database, in order, as "app_label.migration_name"; empty when up to date'),
+        error: z.string().nullable().describe("Why this database could not be read (its apps and plan are then empty)"),
+      }),
+    )
+    .describe("Per database alias"),
+  conflicts: z
+    .array(z.object({ app_label: z.string(), leaves: z.array(z.string()) }))
+    .describe("Apps with more than one leaf migration: migrate refuses them until makemigrations --merge"),
+  model_changes: z
+    .array(
+      z.object({
+        app_label: z.string(),
+        migration_name: z.string().describe("The name makemigrations would give the new migration"),
+        operations: z.array(z.string()).describe('Each operation described, e.g. "Add field subtitle to book"'),
+        notes: z.array(z.string()).describe("Questions makemigrations would ask (a default for a new non-null field)"),
+      }),
+    )
+    .describe("Models changed without a migration: what makemigrations would create now (nothing is written). Empty when models and migrations agree"),
+});
+export type Migrations = z.infer<typeof migrationsSchema>;
+
+export const migrationSqlArgsSchema = z.object({
+  app_label: z.string(),
+  migration_name: z.string(),
+  database: z.string().nullish(),
+  backwards: z.boolean().nullish(),
+});
+export type MigrationSqlArgs = z.infer<typeof migrationSqlArgsSchema>;
+
+export const migrationSqlSchema = z.object({
+  app_label: z.string(),
+  migration_name: z.string().describe("The migration's full name"),
+  database: z.string(),
+  backwards: z.boolean(),
+  statements: z.array(z.string()).describe("The SQL statements, one per entry, with sqlmigrate's comments"),
+  sql: z.string().describe("What sqlmigrate prints: the statements, inside BEGIN/COMMIT when the migration is atomic and the database can roll DDL back"),
+});
+export type MigrationSql = z.infer<typeof migrationSqlSchema>;
+
+export const CHECK_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] as const;
+
+export const checkArgsSchema = z.object({
+  deploy: z.boolean().nullish(),
+  tags: z.array(z.string()).nullish(),
+  app_labels: z.array(z.string()).nullish(),
+  databases: z.array(z.string()).nullish(),
+});
+export type CheckArgs = z.infer<typeof checkArgsSchema>;
+
+export const checkMessageSchema = z.object({
+  level: z.enum(CHECK_LEVELS),
+  id: z.string().nullable().describe('e.g. "fields.E304", "security.W004"'),
+  msg: z.string(),
+  hint: z.string().nullable(),
+  obj: z.string().nullable().describe('What the message is about, as Django prints it (a model as "app_label.Model", a field as "app_label.Model.field")'),
+});
+
+export const checkResultSchema = z.object({
+  messages: z.array(checkMessageSchema).describe("Most serious first; messages silenced by SILENCED_SYSTEM_CHECKS left out"),
+  counts: z
+    .object({ DEBUG: z.number().int(), INFO: z.number().int(), WARNING: z.number().int(), ERROR: z.number().int(), CRITICAL: z.number().int() })
+    .describe("Messages shown, per level"),
+  silenced: z.number().int().describe("Messages left out because SILENCED_SYSTEM_CHECKS silences them"),
+});
+export type CheckResult = z.infer<typeof checkResultSchema>;
+
+/** What a secret setting (or a secret key inside one) shows instead of its value. */
+export const redactedSchema = z.object({
+  redacted: z.literal(true),
+  type: z.string().describe("The Python type of the hidden value"),
+  length: z.number().int().nullable().describe("Its len(): characters of a string, items of a list or dict; null when it has none"),
+});
+
+const settingValue = z
+  .unknown()
+  .describe(
+    'The value as JSON (paths as strings, classes and functions by dotted path, sets as sorted lists, other objects by repr); a secret is {"redacted": true, "type", "length"}',
+  );
+
+export const settingsSchema = z.object({
+  settings_module: z.string().nullable(),
+  settings: z.record(z.string(), settingValue).describe("Every setting whose value differs from Django's default, by name"),
+  count: z.number().int(),
+  at_default: z.array(z.string()).describe("The other settings, left at Django's default: read one with django://setting/{name} or get_setting(name)"),
+});
+export type SettingsList = z.infer<typeof settingsSchema>;
+
+export const settingSchema = z.object({
+  name: z.string(),
+  value: settingValue,
+  is_default: z.boolean().describe("Whether the value is Django's default"),
+  default: settingValue.optional().describe("Django's default (hidden alike when secret); absent for a setting Django has no default for"),
+});
+export type Setting = z.infer<typeof settingSchema>;
+
+export const resolvedUrlSchema = z.object({
+  path: z.string().describe("The path resolved, without query string or fragment"),
+  route: z.string().describe("The route's pattern as Django joins it"),
+  url_name: z.string().nullable(),
+  view_name: z.string().describe('The name reverse() takes, e.g. "catalog:book-detail" (the view\'s dotted path when the route has no name)'),
+  namespace: z.string().nullable(),
+  namespaces: z.array(z.string()),
+  app_names: z.array(z.string()),
+  args: z.array(z.unknown()).describe("Positional arguments the view gets (unnamed regex groups)"),
+  kwargs: z.record(z.string(), z.unknown()).describe('Keyword arguments the view gets, converted (e.g. {"pk": 3})'),
+  view: viewSchema,
+});
+export type ResolvedUrl = z.infer<typeof resolvedUrlSchema>;
+
+const urlArgument = z.union([z.string(), z.number()]);
+export const reverseArgsSchema = z.object({
+  name: z.string(),
+  args: z.array(urlArgument).nullish(),
+  kwargs: z.record(z.string(), urlArgument).nullish(),
+});
+export type ReverseArgs = z.infer<typeof reverseArgsSchema>;
+
+export const reversedUrlSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  route: z.string().nullable().describe("The pattern of the route the path resolves to"),
+});
+export type ReversedUrl = z.infer<typeof reversedUrlSchema>;
+
+const templateSourceSchema = z.object({
+  path: z.string().describe("The file (the template name, for loaders without files)"),
+  engine: z.string().describe("The TEMPLATES engine's name"),
+  loader: z.string().describe("The loader's dotted class path"),
+  app_label: z.string().nullable().describe("The app whose folder holds the file; null for project folders"),
+});
+
+export const templateLookupSchema = z.object({
+  name: z.string(),
+  winner: templateSourceSchema.describe("The file Django loads for this name: the one to edit"),
+  candidates: z
+    .array(
+      templateSourceSchema.extend({
+        status: z.enum(["winner", "lost", "not found"]).describe("lost: it exists, but an earlier candidate wins (it is overridden)"),
+      }),
+    )
+    .describe("Every file tried, in the order Django tries them"),
+});
+export type TemplateLookup = z.infer<typeof templateLookupSchema>;
+
+export const templateListArgsSchema = z.object({ prefix: z.string().nullish(), limit: z.number().int().nullish() });
+export type TemplateListArgs = z.infer<typeof templateListArgsSchema>;
+
+export const templateListSchema = z.object({
+  templates: z.array(z.string()).describe("Template names, sorted"),
+  count: z.number().int().describe("Names returned"),
+  total: z.number().int().describe("Names matching before the limit"),
+});
+export type TemplateList = z.infer<typeof templateListSchema>;

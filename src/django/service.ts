@@ -3,8 +3,30 @@
  * Tools and resources depend on this interface only; the in-process tests give them a fake.
  */
 import type { OpArgs, OpName, OpResult } from "../contract/ops.ts";
-import type { AppDetail, AppInfo, ModelInfo, ProjectInfo, RouteFilters, RouteList } from "../contract/payloads.ts";
+import type {
+  AppDetail,
+  AppInfo,
+  CheckArgs,
+  CheckResult,
+  MigrationFilters,
+  MigrationSql,
+  MigrationSqlArgs,
+  Migrations,
+  ModelInfo,
+  ProjectInfo,
+  ResolvedUrl,
+  ReverseArgs,
+  ReversedUrl,
+  RouteFilters,
+  RouteList,
+  Setting,
+  SettingsList,
+  TemplateList,
+  TemplateListArgs,
+  TemplateLookup,
+} from "../contract/payloads.ts";
 import type { Supervisor } from "../sidecar/supervisor.ts";
+import { type Commands, createCommands } from "./commands.ts";
 import { createShell, type Shell } from "./shell.ts";
 
 export interface DjangoService {
@@ -17,7 +39,26 @@ export interface DjangoService {
   /** Raises NotFoundError for an unknown app or model (the name is case-insensitive). */
   model(appLabel: string, modelName: string, signal?: AbortSignal): Promise<ModelInfo>;
   routes(filters: RouteFilters, signal?: AbortSignal): Promise<RouteList>;
+  /** Per database: each app's migrations, applied or not, and migrate's plan; conflicts; model changes without a migration. */
+  migrations(filters: MigrationFilters, signal?: AbortSignal): Promise<Migrations>;
+  /** Raises NotFoundError for an unknown app, migration or database. */
+  migrationSql(args: MigrationSqlArgs, signal?: AbortSignal): Promise<MigrationSql>;
+  /** Raises NotFoundError for an unknown tag, app or database. */
+  checks(args: CheckArgs, signal?: AbortSignal): Promise<CheckResult>;
+  /** The settings that differ from Django's defaults, secrets redacted. */
+  settings(signal?: AbortSignal): Promise<SettingsList>;
+  /** Raises NotFoundError, naming close names, for an unknown setting. */
+  setting(name: string, signal?: AbortSignal): Promise<Setting>;
+  /** Raises NotFoundError, naming the closest routes, for a path that resolves nowhere. */
+  resolveUrl(path: string, signal?: AbortSignal): Promise<ResolvedUrl>;
+  /** Raises NotFoundError for an unknown name, or arguments the route doesn't take (saying what it takes). */
+  reverseUrl(args: ReverseArgs, signal?: AbortSignal): Promise<ReversedUrl>;
+  /** Raises NotFoundError, naming close names, for a template no loader finds. */
+  findTemplate(name: string, signal?: AbortSignal): Promise<TemplateLookup>;
+  templates(args: TemplateListArgs, signal?: AbortSignal): Promise<TemplateList>;
   shell: Shell;
+  /** Management commands: list, help, run. */
+  commands: Commands;
 }
 
 /** Introspection is quick; this bounds one whose project hangs (a URLconf blocking on import, say). */
@@ -41,6 +82,16 @@ export function createDjangoService(supervisor: Supervisor, client: string, chan
     models: async (signal) => (await introspect("introspect.models", {}, signal)).models,
     model: (appLabel, modelName, signal) => introspect("introspect.model", { app_label: appLabel, model_name: modelName }, signal),
     routes: (filters, signal) => introspect("routes.list", filters, signal),
+    migrations: (filters, signal) => introspect("migrations.status", filters, signal),
+    migrationSql: (args, signal) => introspect("migrations.sql", args, signal),
+    checks: (args, signal) => introspect("checks.run", args, signal),
+    settings: (signal) => introspect("settings.list", {}, signal),
+    setting: (name, signal) => introspect("settings.get", { name }, signal),
+    resolveUrl: (path, signal) => introspect("urls.resolve", { path }, signal),
+    reverseUrl: (args, signal) => introspect("urls.reverse", args, signal),
+    findTemplate: (name, signal) => introspect("templates.find", { name }, signal),
+    templates: (args, signal) => introspect("templates.list", args, signal),
     shell: createShell(supervisor, client),
+    commands: createCommands(supervisor),
   };
 }

@@ -36,8 +36,30 @@ function cachedApps(django: DjangoService): () => Promise<AppInfo[]> {
   };
 }
 
+/** Every setting name for completions (those that differ and those at their default), fetched at most every APP_LIST_TTL_MS. */
+function cachedSettingNames(django: DjangoService): () => Promise<string[]> {
+  let fetched: { at: number; names: Promise<string[]> } | undefined;
+  return () => {
+    if (!fetched || Date.now() - fetched.at > APP_LIST_TTL_MS) {
+      const attempt = {
+        at: Date.now(),
+        names: django.settings().then(
+          (list) => [...Object.keys(list.settings), ...list.at_default].sort(),
+          () => {
+            if (fetched === attempt) fetched = undefined;
+            return [];
+          },
+        ),
+      };
+      fetched = attempt;
+    }
+    return fetched.names;
+  };
+}
+
 export function registerDjangoResources(registry: ResourceRegistry, { django }: ServerContext): void {
   const apps = cachedApps(django);
+  const settingNames = cachedSettingNames(django);
   const appLabels = async (value: string) =>
     startingWith(
       (await apps()).map((app) => app.label),
@@ -106,5 +128,27 @@ export function registerDjangoResources(registry: ResourceRegistry, { django }: 
       mimeType: JSON_MIME,
     },
     async (uri, variables, extra) => jsonContents(uri, await django.model(single(variables.app_label), single(variables.model_name), extra.signal)),
+  );
+  registry.resource(
+    "django-settings",
+    "django://settings",
+    {
+      title: "Settings",
+      description:
+        'Every setting whose value differs from Django\'s default (compared with django.conf.global_settings), name → value, and the names of the others (at_default). Secrets are redacted: SECRET_KEY, passwords, API keys, tokens and DSNs show as {"redacted": true, "type", "length"}, credentials inside URLs as [redacted].',
+      mimeType: JSON_MIME,
+    },
+    async (uri, extra) => jsonContents(uri, await django.settings(extra.signal)),
+  );
+  registry.template(
+    "django-setting",
+    new ResourceTemplate("django://setting/{name}", { list: undefined, complete: { name: async (value) => startingWith(await settingNames(), value) } }),
+    {
+      title: "One setting",
+      description:
+        "One setting by name, e.g. django://setting/DATABASES, whether it differs from Django's default or not: value (secrets redacted), is_default and Django's default.",
+      mimeType: JSON_MIME,
+    },
+    async (uri, variables, extra) => jsonContents(uri, await django.setting(single(variables.name), extra.signal)),
   );
 }

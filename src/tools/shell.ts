@@ -1,14 +1,12 @@
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ServerContext } from "../context.ts";
 import { executionSchema } from "../contract/payloads.ts";
+import { runLong, timeoutSecondsInput } from "../mcp/long-calls.ts";
 import type { StrictMcpServer } from "../mcp/strict-server.ts";
 import { structuredResult, toolError, toolErrorFrom } from "../mcp/tool-results.ts";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
-
-type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export const shellInput = {
   action: z
@@ -18,12 +16,7 @@ export const shellInput = {
       '"execute" runs `code`; "reset" clears the session\'s variables, imports and history; "history" returns the session\'s successful steps as a script.',
     ),
   code: z.string().optional().describe("Python to run in the Django project. If the last statement is an expression, its repr() is returned."),
-  timeout_seconds: z
-    .number()
-    .positive()
-    .max(3600)
-    .default(DEFAULT_TIMEOUT_SECONDS)
-    .describe("Interrupt the code after this many seconds; the session survives the interruption."),
+  timeout_seconds: timeoutSecondsInput(DEFAULT_TIMEOUT_SECONDS, "Interrupt the code after this many seconds; the session survives the interruption."),
 };
 
 export const shellOutput = executionSchema.extend({
@@ -33,24 +26,6 @@ export const shellOutput = executionSchema.extend({
     .describe("Something the caller should know, e.g. that the code changed and this call ran on the new code, with what was restored and what to re-run."),
   script: z.string().optional().describe('action "history": the session\'s successful steps as a runnable script, imports first, steps numbered.'),
 });
-
-const PROGRESS_INTERVAL_MS = 5_000;
-
-/**
- * While a call runs, tell a client that asked for progress that it is still running: long calls
- * are otherwise silent, and clients may give up on them.
- */
-function startProgress(extra: ToolExtra): ReturnType<typeof setInterval> | undefined {
-  const progressToken = extra._meta?.progressToken;
-  if (progressToken === undefined) return undefined;
-  const started = Date.now();
-  return setInterval(() => {
-    const seconds = Math.round((Date.now() - started) / 1000);
-    void extra
-      .sendNotification({ method: "notifications/progress", params: { progressToken, progress: seconds, message: `still running after ${seconds} s` } })
-      .catch(() => undefined);
-  }, PROGRESS_INTERVAL_MS);
-}
 
 export function registerShellTool(server: StrictMcpServer, context: ServerContext): void {
   const { shell } = context.django;
@@ -89,15 +64,11 @@ export function registerShellTool(server: StrictMcpServer, context: ServerContex
       if (code === undefined || code.trim() === "") {
         return toolError('action "execute" needs code: pass the Python to run in `code` (or use action "reset" to clear the session).');
       }
-      const heartbeat = startProgress(extra);
-      const done = context.activity.begin(extra.sessionId);
       try {
-        return structuredResult(await shell.execute(extra.sessionId, code, { timeoutSeconds: timeout_seconds, signal: extra.signal }));
+        const options = { timeoutSeconds: timeout_seconds, signal: extra.signal };
+        return structuredResult(await runLong(extra, context.activity, () => shell.execute(extra.sessionId, code, options)));
       } catch (error) {
         return toolErrorFrom(error, "Running the code");
-      } finally {
-        clearInterval(heartbeat);
-        done();
       }
     },
   );

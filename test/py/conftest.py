@@ -7,6 +7,7 @@ spawned sidecar has them.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import signal
 import sys
@@ -37,16 +38,17 @@ def context() -> Context:
 
 @contextlib.contextmanager
 def sidecar_streams() -> Iterator[None]:
-    """The sidecar's capturing sys.stdout/sys.stderr, for a block of a test.
+    """The sidecar's capturing sys.stdout/sys.stderr, for a block of a test; its stand-ins for
+    sys.stdin and getpass (``stdin.closed``), once installed, go too.
 
     Not a fixture: pytest puts its own streams back as each phase of a test starts.
     """
-    saved = sys.stdout, sys.stderr
+    saved = sys.stdout, sys.stderr, sys.stdin, getpass.getpass
     capture.install()
     try:
         yield
     finally:
-        sys.stdout, sys.stderr = saved
+        sys.stdout, sys.stderr, sys.stdin, getpass.getpass = saved
 
 
 @pytest.fixture

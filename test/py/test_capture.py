@@ -108,3 +108,17 @@ def test_a_collected_proxy_does_not_close_the_running_requests_stream():
         gc.collect()
         print("still open")
     assert stdout.getvalue() == "still open\n"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_captured_stream_is_no_terminal_though_the_real_one_is(monkeypatch):
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    with sidecar_streams():
+        outside = sys.stdout.isatty()
+        with capture.capturing(100):
+            inside = sys.stdout.isatty()
+    assert (outside, inside) == (True, False)

@@ -27,6 +27,18 @@ SAMPLE_ARGS: dict[str, dict[str, Any]] = {
     contract.INTROSPECT_MODELS: {},
     contract.INTROSPECT_MODEL: {"app_label": "catalog", "model_name": "book"},
     contract.ROUTES_LIST: {"name": "home"},
+    contract.MIGRATIONS_STATUS: {"app_label": "catalog"},
+    contract.MIGRATIONS_SQL: {"app_label": "catalog", "migration_name": "0001"},
+    contract.CHECKS_RUN: {},
+    contract.SETTINGS_LIST: {},
+    contract.SETTINGS_GET: {"name": "DEBUG"},
+    contract.URLS_RESOLVE: {"path": "/catalog/books/3/"},
+    contract.URLS_REVERSE: {"name": "catalog:book-detail", "kwargs": {"pk": 3}},
+    contract.TEMPLATES_FIND: {"name": "catalog/book_detail.html"},
+    contract.TEMPLATES_LIST: {"prefix": "catalog/"},
+    contract.COMMANDS_LIST: {},
+    contract.COMMANDS_HELP: {"name": "seed_catalog"},
+    contract.COMMANDS_RUN: {"name": "showmigrations", "args": ["catalog"], "timeout": 5},
 }
 
 

@@ -1,4 +1,15 @@
-import type { AppDetail, AppInfo, ModelInfo, ProjectInfo, RouteFilters, RouteList } from "../../src/contract/payloads.ts";
+import type {
+  AppDetail,
+  AppInfo,
+  CommandHelp,
+  CommandRun,
+  ModelInfo,
+  ProjectInfo,
+  RouteFilters,
+  RouteList,
+  SettingsList,
+} from "../../src/contract/payloads.ts";
+import type { Commands } from "../../src/django/commands.ts";
 import type { DjangoService } from "../../src/django/service.ts";
 import type { ExecuteOptions, ShellResult } from "../../src/django/shell.ts";
 import { NotFoundError } from "../../src/errors.ts";
@@ -63,11 +74,35 @@ export const FAKE_ROUTES: RouteList = {
   total: 1,
 };
 
+export const FAKE_COMMAND_HELP: CommandHelp = {
+  name: "seed_catalog",
+  app: "catalog",
+  usage: "usage: manage.py seed_catalog [-h] [--books N]",
+  description: "Create demo data.",
+  arguments: [
+    {
+      flags: ["--books"],
+      dest: "books",
+      positional: false,
+      required: false,
+      help: "How many books.",
+      default: 4,
+      choices: null,
+      nargs: null,
+      type: "int",
+      action: "store",
+      metavar: "N",
+      common: false,
+    },
+  ],
+};
+
 /** What the fake was asked, for tests that check the adapters pass arguments through. */
 export interface FakeCalls {
   routes: RouteFilters[];
   executed: { session: string | undefined; code: string; options: ExecuteOptions }[];
   closed: (string | undefined)[];
+  commands: { name: string; args: string[]; options: ExecuteOptions }[];
 }
 
 /**
@@ -75,7 +110,7 @@ export interface FakeCalls {
  * replaces any method (to fail, say); every behaviour is also covered against the real project.
  */
 export function fakeDjango(overrides: Partial<DjangoService> = {}): DjangoService & { calls: FakeCalls } {
-  const calls: FakeCalls = { routes: [], executed: [], closed: [] };
+  const calls: FakeCalls = { routes: [], executed: [], closed: [], commands: [] };
   const app = async (label: string): Promise<AppDetail> => {
     if (label !== "catalog") throw new NotFoundError(`No installed app with label '${label}'.`);
     return { ...FAKE_APP, model_details: [FAKE_MODEL] };
@@ -95,6 +130,17 @@ export function fakeDjango(overrides: Partial<DjangoService> = {}): DjangoServic
       calls.closed.push(session);
     },
   };
+  const commands: Commands = {
+    list: async () => [FAKE_COMMAND_HELP].map(({ name, app }) => ({ name, app, help: "Create demo data.", error: null })),
+    async help(name) {
+      if (name !== FAKE_COMMAND_HELP.name) throw new NotFoundError(`No management command '${name}'. Close ones: seed_catalog.`);
+      return FAKE_COMMAND_HELP;
+    },
+    async run(name, args, options): Promise<CommandRun> {
+      calls.commands.push({ name, args, options });
+      return { command: name, args, status: 0, stdout: "Catalog seeded.\n", stderr: "", error: null, duration: 0.01 };
+    },
+  };
   return {
     calls,
     project: async () => FAKE_PROJECT,
@@ -110,7 +156,62 @@ export function fakeDjango(overrides: Partial<DjangoService> = {}): DjangoServic
       calls.routes.push(filters);
       return FAKE_ROUTES;
     },
+    ...fakeLookups(),
     shell,
+    commands,
     ...overrides,
+  };
+}
+
+export const FAKE_SETTINGS: SettingsList = {
+  settings_module: "project.settings",
+  settings: { DEBUG: true, SECRET_KEY: { redacted: true, type: "str", length: 50 } },
+  count: 2,
+  at_default: ["USE_TZ"],
+};
+
+/** Canned migrations, checks, settings, URLs and templates: one of each, NotFoundError for anything else. */
+function fakeLookups(): Pick<
+  DjangoService,
+  "migrations" | "migrationSql" | "checks" | "settings" | "setting" | "resolveUrl" | "reverseUrl" | "findTemplate" | "templates"
+> {
+  const source = { path: "/project/templates/base.html", engine: "django", loader: "django.template.loaders.filesystem.Loader", app_label: null };
+  return {
+    migrations: async () => ({ databases: [{ alias: "default", vendor: "sqlite", apps: [], plan: [], error: null }], conflicts: [], model_changes: [] }),
+    async migrationSql({ app_label, migration_name }) {
+      if (`${app_label}.${migration_name}` !== "catalog.0001_initial") throw new NotFoundError(`App '${app_label}' has no migration '${migration_name}'.`);
+      return { app_label, migration_name, database: "default", backwards: false, statements: ["CREATE TABLE x;"], sql: "BEGIN;\nCREATE TABLE x;\nCOMMIT;" };
+    },
+    checks: async () => ({ messages: [], counts: { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0 }, silenced: 0 }),
+    settings: async () => FAKE_SETTINGS,
+    async setting(name) {
+      if (name !== "DEBUG") throw new NotFoundError(`No setting '${name}'. Did you mean DEBUG?`);
+      return { name, value: true, is_default: false, default: false };
+    },
+    async resolveUrl(path) {
+      if (path !== "/books/") throw new NotFoundError(`No route matches ${path}.`);
+      const { view } = FAKE_ROUTES.routes[0]!;
+      return {
+        path,
+        route: "books/",
+        url_name: "book-list",
+        view_name: "catalog:book-list",
+        namespace: "catalog",
+        namespaces: ["catalog"],
+        app_names: ["catalog"],
+        args: [],
+        kwargs: {},
+        view,
+      };
+    },
+    async reverseUrl({ name }) {
+      if (name !== "catalog:book-list") throw new NotFoundError(`No route is named '${name}'.`);
+      return { name, path: "/books/", route: "books/" };
+    },
+    async findTemplate(name) {
+      if (name !== "base.html") throw new NotFoundError(`No template '${name}'.`);
+      return { name, winner: source, candidates: [{ ...source, status: "winner" }] };
+    },
+    templates: async () => ({ templates: ["base.html"], count: 1, total: 1 }),
   };
 }

@@ -81,7 +81,9 @@ class _CaptureStream(io.TextIOBase):
         return self._fallback.fileno()
 
     def isatty(self) -> bool:
-        return self._fallback.isatty()
+        # Captured, the output is text for the client, not a terminal's: no colour codes in it
+        # (Django's management commands colour their output when stdout is a terminal).
+        return self._buffer() is None and self._fallback.isatty()
 
     def writable(self) -> bool:
         return True

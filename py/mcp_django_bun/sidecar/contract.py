@@ -47,6 +47,18 @@ INTROSPECT_APP = "introspect.app"
 INTROSPECT_MODELS = "introspect.models"
 INTROSPECT_MODEL = "introspect.model"
 ROUTES_LIST = "routes.list"
+MIGRATIONS_STATUS = "migrations.status"
+MIGRATIONS_SQL = "migrations.sql"
+CHECKS_RUN = "checks.run"
+SETTINGS_LIST = "settings.list"
+SETTINGS_GET = "settings.get"
+URLS_RESOLVE = "urls.resolve"
+URLS_REVERSE = "urls.reverse"
+TEMPLATES_FIND = "templates.find"
+TEMPLATES_LIST = "templates.list"
+COMMANDS_LIST = "commands.list"
+COMMANDS_HELP = "commands.help"
+COMMANDS_RUN = "commands.run"
 
 
 # --- shapes on the wire besides operations ----------------------------------------------------
@@ -213,6 +225,192 @@ class RoutesResult(TypedDict):
     total: int
 
 
+class CommandSummary(TypedDict):
+    name: str
+    app: str
+    # The first line of its help; "" when it can't be loaded.
+    help: str
+    # Why the command can't be loaded (its module fails to import), else None.
+    error: str | None
+
+
+class CommandsResult(TypedDict):
+    commands: list[CommandSummary]
+
+
+class CommandArgs(TypedDict):
+    name: str
+
+
+class CommandArgument(TypedDict):
+    """One argument of a command's parser."""
+
+    flags: list[str]
+    dest: str
+    positional: bool
+    required: bool
+    help: str | None
+    default: Any
+    choices: list[Any] | None
+    nargs: int | str | None
+    type: str | None
+    action: str
+    metavar: str | None
+    # One of the options every command has (--verbosity, --settings…).
+    common: bool
+
+
+class CommandHelpResult(TypedDict):
+    name: str
+    app: str
+    usage: str
+    description: str | None
+    arguments: list[CommandArgument]
+
+
+class _CommandRunRequiredArgs(TypedDict):
+    name: str
+    args: list[str]
+    timeout: float
+
+
+class CommandRunArgs(_CommandRunRequiredArgs, total=False):
+    limit: int
+
+
+class _CommandRunRequiredResult(TypedDict):
+    command: str
+    args: list[str]
+    status: int
+    stdout: str
+    stderr: str
+    error: str | None
+    duration: float
+
+
+class CommandRunResult(_CommandRunRequiredResult, total=False):
+    # Present when the command was interrupted, with the reason.
+    interrupted: CancelReason
+
+
+class MigrationsArgs(TypedDict, total=False):
+    database: str | None
+    app_label: str | None
+
+
+class MigrationsResult(TypedDict):
+    databases: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]]
+    model_changes: list[dict[str, Any]]
+
+
+class _MigrationSqlRequiredArgs(TypedDict):
+    app_label: str
+    migration_name: str
+
+
+class MigrationSqlArgs(_MigrationSqlRequiredArgs, total=False):
+    database: str | None
+    backwards: bool | None
+
+
+class MigrationSqlResult(TypedDict):
+    app_label: str
+    migration_name: str
+    database: str
+    backwards: bool
+    statements: list[str]
+    sql: str
+
+
+class ChecksArgs(TypedDict, total=False):
+    deploy: bool | None
+    tags: list[str] | None
+    app_labels: list[str] | None
+    databases: list[str] | None
+
+
+class ChecksResult(TypedDict):
+    messages: list[dict[str, Any]]
+    counts: dict[str, int]
+    silenced: int
+
+
+class SettingsResult(TypedDict):
+    settings_module: str | None
+    settings: dict[str, Any]
+    count: int
+    at_default: list[str]
+
+
+class SettingArgs(TypedDict):
+    name: str
+
+
+class _SettingRequiredResult(TypedDict):
+    name: str
+    value: Any
+    is_default: bool
+
+
+class SettingResult(_SettingRequiredResult, total=False):
+    # Django's own default (redacted alike), absent for a setting Django has no default for.
+    default: Any
+
+
+class ResolveArgs(TypedDict):
+    path: str
+
+
+class ResolveResult(TypedDict):
+    path: str
+    route: str
+    url_name: str | None
+    view_name: str
+    namespace: str | None
+    namespaces: list[str]
+    app_names: list[str]
+    args: list[Any]
+    kwargs: dict[str, Any]
+    view: dict[str, Any]
+
+
+class _ReverseRequiredArgs(TypedDict):
+    name: str
+
+
+class ReverseArgs(_ReverseRequiredArgs, total=False):
+    args: list[Any] | None
+    kwargs: dict[str, Any] | None
+
+
+class ReverseResult(TypedDict):
+    name: str
+    path: str
+    route: str | None
+
+
+class TemplateArgs(TypedDict):
+    name: str
+
+
+class TemplateResult(TypedDict):
+    name: str
+    winner: dict[str, Any]
+    candidates: list[dict[str, Any]]
+
+
+class TemplatesArgs(TypedDict, total=False):
+    prefix: str | None
+    limit: int | None
+
+
+class TemplatesResult(TypedDict):
+    templates: list[str]
+    count: int
+    total: int
+
+
 @dataclass(frozen=True)
 class OpSpec:
     args: Any  # a TypedDict class; typing has no type for "any TypedDict class"
@@ -235,6 +433,18 @@ OPS: dict[str, OpSpec] = {
     INTROSPECT_MODELS: OpSpec(NoArgs, ModelsResult, _DJANGO_OP_ERRORS, needs_django=True),
     INTROSPECT_MODEL: OpSpec(ModelArgs, ModelResult, _LOOKUP_OP_ERRORS, needs_django=True),
     ROUTES_LIST: OpSpec(RoutesArgs, RoutesResult, _DJANGO_OP_ERRORS, needs_django=True),
+    MIGRATIONS_STATUS: OpSpec(MigrationsArgs, MigrationsResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    MIGRATIONS_SQL: OpSpec(MigrationSqlArgs, MigrationSqlResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    CHECKS_RUN: OpSpec(ChecksArgs, ChecksResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    SETTINGS_LIST: OpSpec(NoArgs, SettingsResult, _DJANGO_OP_ERRORS, needs_django=True),
+    SETTINGS_GET: OpSpec(SettingArgs, SettingResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    URLS_RESOLVE: OpSpec(ResolveArgs, ResolveResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    URLS_REVERSE: OpSpec(ReverseArgs, ReverseResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    TEMPLATES_FIND: OpSpec(TemplateArgs, TemplateResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    TEMPLATES_LIST: OpSpec(TemplatesArgs, TemplatesResult, _DJANGO_OP_ERRORS, needs_django=True),
+    COMMANDS_LIST: OpSpec(NoArgs, CommandsResult, _DJANGO_OP_ERRORS, needs_django=True),
+    COMMANDS_HELP: OpSpec(CommandArgs, CommandHelpResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    COMMANDS_RUN: OpSpec(CommandRunArgs, CommandRunResult, _LOOKUP_OP_ERRORS, needs_django=True),
 }
 
 

@@ -16,7 +16,7 @@ from . import contract
 from .bootstrap import Context
 from .contract import ErrorObject, OpSpec
 from .errors import InvalidArguments, SetupFailed, SidecarError, UnknownOperation, describe_exception
-from .ops import introspection, shell
+from .ops import commands, introspection, lookups, shell
 
 Handler = Callable[[Any, Context], Mapping[str, Any]]
 
@@ -29,6 +29,18 @@ HANDLERS: dict[str, Handler] = {
     contract.INTROSPECT_MODELS: introspection.models,
     contract.INTROSPECT_MODEL: introspection.model,
     contract.ROUTES_LIST: introspection.routes,
+    contract.MIGRATIONS_STATUS: lookups.migrations_status,
+    contract.MIGRATIONS_SQL: lookups.migrations_sql,
+    contract.CHECKS_RUN: lookups.checks_run,
+    contract.SETTINGS_LIST: lookups.settings_list,
+    contract.SETTINGS_GET: lookups.settings_get,
+    contract.URLS_RESOLVE: lookups.urls_resolve,
+    contract.URLS_REVERSE: lookups.urls_reverse,
+    contract.TEMPLATES_FIND: lookups.templates_find,
+    contract.TEMPLATES_LIST: lookups.templates_list,
+    contract.COMMANDS_LIST: commands.list_commands,
+    contract.COMMANDS_HELP: commands.command_help,
+    contract.COMMANDS_RUN: commands.run_command,
 }
 
 

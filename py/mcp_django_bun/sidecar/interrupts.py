@@ -17,20 +17,23 @@ import ctypes
 import signal
 import threading
 from collections.abc import Iterator
+from typing import ClassVar
+
+from .contract import CancelReason
 
 
 class Interrupted(KeyboardInterrupt):
     """Raised in user code; a KeyboardInterrupt so that ``except Exception`` does not swallow it."""
 
-    reason = "cancelled"
+    reason: ClassVar[CancelReason] = "cancelled"
 
 
 class TimedOut(Interrupted):
-    reason = "timeout"
+    reason: ClassVar[CancelReason] = "timeout"
 
 
 class Cancelled(Interrupted):
-    reason = "cancelled"
+    reason: ClassVar[CancelReason] = "cancelled"
 
 
 _BY_REASON: dict[str, type[Interrupted]] = {"timeout": TimedOut, "cancelled": Cancelled}

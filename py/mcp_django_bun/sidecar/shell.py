@@ -15,7 +15,7 @@ import linecache
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from . import capture, forks, history, interrupts
+from . import capture, forks, history, interrupts, stdin
 from .contract import ExceptionInfo, RestoreStep, RunRecord, ShellExecuteResult
 from .errors import StateMissing, describe_exception
 
@@ -86,7 +86,8 @@ def execute(
     # Set to None once restored: still there after the run means the restore was interrupted.
     to_restore = restore if fresh else None
     ended: BaseException | None = None
-    with capture.capturing(limit) as (stdout, stderr):
+    # No prompt can be answered here; under manage.py mcp, stdin is the MCP client's stream.
+    with capture.capturing(limit) as (stdout, stderr), stdin.closed():
         try:
             if to_restore is not None:
                 # What restoring prints is not this call's output; an interrupt stops it like the code.

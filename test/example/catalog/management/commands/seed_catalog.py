@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from catalog.models import Author, Book, Publisher, Tag
@@ -41,9 +41,36 @@ BOOKS = [
 class Command(BaseCommand):
     help = "Create a small set of demo data. Safe to run more than once."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--books",
+            type=int,
+            default=len(BOOKS),
+            metavar="N",
+            help="How many books to create: the first N demo books, numbered extra "
+            "ones beyond them (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="Delete every book, author, publisher, tag and order first.",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
         verbose = options["verbosity"] >= 2
+        count = options["books"]
+        if count < 0:
+            raise CommandError(f"--books must be 0 or more, not {count}.")
+
+        if options["clear"]:
+            Order.objects.all().delete()
+            Book.objects.all().delete()
+            Author.objects.all().delete()
+            Publisher.objects.all().delete()
+            Tag.objects.all().delete()
+            if verbose:
+                self.stdout.write("Cleared the catalog and the orders.")
 
         publishers = {}
         for name, website in PUBLISHERS:
@@ -61,8 +88,15 @@ class Command(BaseCommand):
         for name, slug in TAGS:
             tags[slug], _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
 
+        extra = [
+            (f"Demo Book {number}", f"97800001{number:05d}", "10.00", None,
+             "Harbour Press", ["Ada Lindqvist"], [])
+            for number in range(len(BOOKS) + 1, count + 1)
+        ]
         books = []
-        for title, isbn, price, published, publisher, author_names, tag_slugs in BOOKS:
+        for title, isbn, price, published, publisher, author_names, tag_slugs in (
+            BOOKS + extra
+        )[:count]:
             book, created = Book.objects.get_or_create(
                 isbn=isbn,
                 defaults={
@@ -88,12 +122,13 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write("Created user alice")
 
-        if not alice.orders.exists():
+        if books and not alice.orders.exists():
             order = Order.objects.create(customer=alice)
             order.lines.create(book=books[0], quantity=1)
-            order.lines.create(book=books[2], quantity=2)
+            if len(books) > 2:
+                order.lines.create(book=books[2], quantity=2)
             if verbose:
                 self.stdout.write(f"Created {order}")
 
         if verbose:
-            self.stdout.write(self.style.SUCCESS("Catalog seeded."))
+            self.stdout.write(self.style.SUCCESS(f"Catalog seeded: {len(books)} books."))
