@@ -22,7 +22,7 @@ import type {
 } from "../src/contract/payloads.ts";
 import { RESOURCE_NOT_FOUND } from "../src/mcp/resources.ts";
 import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
-import { type Connected, connect, readResourceError, shell, textOf } from "./support/client.ts";
+import { type Connected, connect, readResourceError, textOf } from "./support/client.ts";
 import type { ExampleCopy } from "./support/example-copy.ts";
 import { copyLookupsFixture, FIXTURE_SECRETS, PENDING_MIGRATION } from "./support/lookups-fixture.ts";
 
@@ -116,13 +116,13 @@ describe("migrations", () => {
 });
 
 describe("migrations after migrate", () => {
-  test("once migrate has run, the plan is empty and the migration applied", async () => {
+  test("once run_command(migrate) has run, the plan is empty and the migration applied", async () => {
     const copy = copyLookupsFixture();
     defer(() => copy.remove());
     const own = await connect({ cwd: copy.root });
     defer(() => own.close());
-    const migrated = await shell(own.client, 'from django.core.management import call_command\ncall_command("migrate", verbosity=0)');
-    expect(migrated.status).toBe("success");
+    const migrated = await own.client.callTool({ name: "run_command", arguments: { name: "migrate", args: ["--verbosity", "0"] } });
+    expect(migrated.structuredContent).toMatchObject({ status: 0 });
     const status = await result<Migrations>("migrations", {}, own.client);
     expect(status.databases[0]!.plan).toEqual([]);
     expect(catalogMigrations(status).at(-1)).toMatchObject({ name: PENDING_MIGRATION, applied: true });
