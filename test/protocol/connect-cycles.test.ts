@@ -29,6 +29,7 @@ const TEMPLATE_URIS = [
   "djangopackages.org://packages/django-rest-framework",
   "djangopackages.org://grids/rest-frameworks",
   "djangopackages.org://categories/apps",
+  "django://setting/DEBUG",
 ];
 
 const TOOL_CALLS: Record<string, Record<string, unknown>> = {
@@ -36,6 +37,17 @@ const TOOL_CALLS: Record<string, Record<string, unknown>> = {
   list_routes: {},
   search_djangopackages: { query: "rest" },
   read_resource: { uri: "django://apps" },
+  list_commands: {},
+  command_help: { name: "check" },
+  run_command: { name: "check", args: [] },
+  migrations: {},
+  sqlmigrate: { app_label: "catalog", migration_name: "0001" },
+  check: {},
+  get_setting: { name: "DEBUG" },
+  resolve_url: { path: "/catalog/books/1/" },
+  reverse_url: { name: "catalog:book-detail", kwargs: { pk: 1 } },
+  find_template: { name: "base.html" },
+  list_templates: {},
 };
 
 /** Lists and uses every tool, resource, template and completion the server offers; fails on any error. */
