@@ -76,6 +76,27 @@ DATABASES = {
     }
 }
 
+# The tests' PostgreSQL (.ci/postgres starts it and sets these variables).
+if os.environ.get("MCP_DJANGO_EXAMPLE_DB") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": os.environ["MCP_DJANGO_TEST_PG_HOST"],
+            "PORT": os.environ.get("MCP_DJANGO_TEST_PG_PORT", "5432"),
+            "NAME": os.environ.get("MCP_DJANGO_TEST_PG_NAME", "bookshop"),
+            "USER": os.environ.get("MCP_DJANGO_TEST_PG_USER", "bookshop"),
+            "PASSWORD": os.environ["MCP_DJANGO_TEST_PG_PASSWORD"],
+        }
+    }
+    # Read-only mode logs in as this role, which can read every table and write none.
+    if os.environ.get("MCP_DJANGO_EXAMPLE_READ_ONLY_ROLE") == "1":
+        MCP_DJANGO_READ_ONLY_DATABASES = {
+            "default": {
+                "USER": os.environ["MCP_DJANGO_TEST_PG_RO_USER"],
+                "PASSWORD": os.environ["MCP_DJANGO_TEST_PG_RO_PASSWORD"],
+            }
+        }
+
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
