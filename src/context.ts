@@ -1,5 +1,6 @@
 import type { Activity } from "./activity.ts";
 import type { DjangoService } from "./django/service.ts";
+import type { Redactor } from "./mcp/redact.ts";
 
 /** What every MCP server instance (one per transport connection) shares. */
 export interface ServerContext {
@@ -7,4 +8,6 @@ export interface ServerContext {
   django: DjangoService;
   /** Tool calls running per MCP session. */
   activity: Activity;
+  /** Hides the project's secret values in every message sent to a client; absent, nothing is hidden (the in-process tests' fakes have no secrets). */
+  redactor?: Redactor;
 }

@@ -1,27 +1,43 @@
 import { describe, expect, test } from "bun:test";
-import { FrameError } from "../src/errors.ts";
+import { RESULT_JSON_KEY } from "../src/contract/constants.ts";
+import { FrameError, SidecarProtocolError } from "../src/errors.ts";
+import { answerResult } from "../src/sidecar/connection.ts";
 import { createFrameDecoder, encodeFrame, MAX_FRAME } from "../src/sidecar/framing.ts";
 import { REPO, VENV_PYTHON } from "./support/paths.ts";
 
 const ECHO = `${REPO}test/py/codec_echo.py`;
 
-/** Sends each value (in a `{value}` map, as frames hold maps) through codec_echo.py; returns what comes back. */
-async function echo(codec: "pure" | "c", values: unknown[]): Promise<unknown[]> {
-  const frames = values.map((value) => encodeFrame({ value }));
+/** Sends each map through codec_echo.py in `mode`; returns the maps that come back. */
+async function exchange(mode: "pure" | "c" | "result", maps: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const frames = maps.map((map) => encodeFrame(map));
   const input = new Uint8Array(frames.reduce((size, frame) => size + frame.length, 0));
   let offset = 0;
   for (const frame of frames) {
     input.set(frame, offset);
     offset += frame.length;
   }
-  const child = Bun.spawn([VENV_PYTHON, ECHO, codec], { stdin: input, stdout: "pipe", stderr: "pipe" });
-  const received: unknown[] = [];
-  const feed = createFrameDecoder((message) => received.push(message.value));
+  const child = Bun.spawn([VENV_PYTHON, ECHO, mode], { stdin: input, stdout: "pipe", stderr: "pipe" });
+  const received: Record<string, unknown>[] = [];
+  const feed = createFrameDecoder((message) => received.push(message));
   const stderr = new Response(child.stderr).text();
   for await (const chunk of child.stdout) feed(chunk);
   const exitCode = await child.exited;
-  if (exitCode !== 0) throw new Error(`codec_echo.py ${codec} exited ${exitCode}: ${await stderr}`);
+  if (exitCode !== 0) throw new Error(`codec_echo.py ${mode} exited ${exitCode}: ${await stderr}`);
   return received;
+}
+
+/** Sends each value (in a `{value}` map, as frames hold maps) through codec_echo.py; returns what comes back. */
+async function echo(codec: "pure" | "c", values: unknown[]): Promise<unknown[]> {
+  const answers = await exchange(
+    codec,
+    values.map((value) => ({ value })),
+  );
+  return answers.map((message) => message.value);
+}
+
+/** Each map answered as the sidecar answers a request with it as the result; returns the answers. */
+function answersTo(results: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  return exchange("result", results);
 }
 
 /** One round trip of a single value. */
@@ -243,5 +259,38 @@ describe("TypeScript frame encoding and decoding", () => {
 
   test("encodeFrame of a string of MAX_FRAME+1 chars throws FrameError", () => {
     expect(() => encodeFrame("x".repeat(MAX_FRAME + 1))).toThrow(FrameError);
+  });
+});
+
+describe("results as JSON text", () => {
+  test("the sidecar sends a result as JSON text, which the connection parses back to the same map", async () => {
+    const result = { routes: [{ pattern: "café/<int:pk>/", name: "日本語 🐍", line: 2 ** 53 - 1, score: -0.5, methods: [] }], empty: {}, none: null };
+    const [answer] = await answersTo([result]);
+    expect(typeof answer?.[RESULT_JSON_KEY]).toBe("string");
+    expect(answerResult(answer as Record<string, unknown>)).toEqual(result);
+  });
+
+  test("a result JSON can't carry (a NaN) comes as MessagePack and is used as it is", async () => {
+    const [answer] = await answersTo([{ value: Number.NaN }]);
+    expect(answer?.[RESULT_JSON_KEY]).toBeUndefined();
+    expect(answerResult(answer as Record<string, unknown>)).toEqual({ value: Number.NaN });
+  });
+
+  test("a 10 MB string in a result comes through JSON text unchanged", async () => {
+    const [answer] = await answersTo([{ stdout: TEN_MB_STRING }]);
+    const result = answerResult(answer as Record<string, unknown>) as { stdout: string };
+    expect(result.stdout === TEN_MB_STRING).toBe(true);
+  });
+
+  test("JSON text that does not parse is a protocol error", () => {
+    expect(answerResult({ [RESULT_JSON_KEY]: "{not json" })).toBeInstanceOf(SidecarProtocolError);
+  });
+
+  test("JSON text that is not an object is a protocol error", () => {
+    expect(answerResult({ [RESULT_JSON_KEY]: "[1, 2]" })).toBeInstanceOf(SidecarProtocolError);
+  });
+
+  test("an answer with neither JSON text nor a result is a protocol error", () => {
+    expect(answerResult({})).toBeInstanceOf(SidecarProtocolError);
   });
 });

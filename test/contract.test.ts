@@ -25,6 +25,7 @@ interface ContractDescription {
   modes: string[];
   session_separator: string;
   http_methods: string[];
+  result_json_key: string;
   ops: Record<string, OpDescription>;
 }
 
@@ -57,6 +58,7 @@ function typescriptContract(): ContractDescription {
     modes: [...constants.MODES],
     session_separator: constants.SESSION_SEPARATOR,
     http_methods: [...constants.HTTP_METHODS],
+    result_json_key: constants.RESULT_JSON_KEY,
     ops,
   };
 }

@@ -2,22 +2,25 @@ import { randomBytes } from "node:crypto";
 import { type ArgsDef, defineCommand, type ParsedArgs } from "citty";
 import { createActivity } from "../activity.ts";
 import type { ServerContext } from "../context.ts";
+import { secretsCollector } from "../django/secrets.ts";
 import { createDjangoService } from "../django/service.ts";
 import { ConfigError, ShuttingDownError, SidecarStartError } from "../errors.ts";
 import { log, setDebug } from "../log.ts";
+import { createRedactor } from "../mcp/redact.ts";
 import { findProject } from "../project/launch.ts";
 import { type ProjectWatcher, watchProject } from "../project/watcher.ts";
 import { createServer } from "../server.ts";
 import { lookUpDevServer } from "../sidecar/devserver.ts";
-import type { Hello } from "../sidecar/protocol.ts";
+import type { Hello, ReadOnlyRequest } from "../sidecar/protocol.ts";
 import { commandSource, devServerSource, type SidecarSource, spawnedSource } from "../sidecar/sources.ts";
 import { createSupervisor, type Supervisor } from "../sidecar/supervisor.ts";
 import { isLoopback } from "../transports/guard.ts";
-import { serveHttp, validatePath } from "../transports/http.ts";
+import { validatePath } from "../transports/path.ts";
 import { serveStdio } from "../transports/stdio.ts";
 import { VERSION } from "../version.ts";
 import { projectArgs } from "./args.ts";
 import { launcher } from "./launcher.ts";
+import { logReadOnly, readOnlyRequest } from "./read-only.ts";
 
 export const serveArgs = {
   ...projectArgs,
@@ -36,6 +39,17 @@ export const serveArgs = {
     type: "boolean",
     default: true,
     description: "Pick up edits to the project's code on the next call, carrying the shell session over (--no-reload: keep the first process)",
+  },
+  "read-only": {
+    type: "boolean",
+    description:
+      "The database refuses every write of the shell, tools and commands (also MCP_DJANGO_READ_ONLY=1; default: on when DEBUG is False or a database is on another machine)",
+  },
+  "allow-writes": { type: "boolean", description: "Turn read-only mode off, whatever DEBUG and the database hosts say (also MCP_DJANGO_ALLOW_WRITES=1)" },
+  "show-secrets": {
+    type: "boolean",
+    default: false,
+    description: "Don't hide the project's secret values (SECRET_KEY, passwords, API keys) in results (also MCP_DJANGO_SHOW_SECRETS=1)",
   },
 } as const satisfies ArgsDef;
 type CliArgs = ParsedArgs<typeof serveArgs>;
@@ -117,7 +131,7 @@ interface Source {
 }
 
 /** Where the shell runs: manage.py mcp's process, the project's dev server, or a spawned sidecar. */
-function chooseSource(args: CliArgs, client: string, onCommandGone: () => void): Source {
+function chooseSource(args: CliArgs, client: string, onCommandGone: () => void, readOnly: ReadOnlyRequest): Source {
   // Set by python manage.py mcp, whose process holds the Django side.
   const socket = process.env.MCP_DJANGO_SIDECAR_SOCKET;
   if (socket) {
@@ -133,14 +147,16 @@ function chooseSource(args: CliArgs, client: string, onCommandGone: () => void):
         return undefined;
       }
     })();
-    const fresh = args.reload && found ? spawnedSource(found.launch, client) : undefined;
+    const fresh = args.reload && found ? spawnedSource({ ...found.launch, readOnly }, client) : undefined;
     return {
-      source: commandSource(socket, secret, client, onCommandGone, fresh),
+      source: commandSource(socket, secret, client, onCommandGone, fresh, readOnly),
       label: "the manage.py mcp process",
       codeRoots: fresh && found && [found.project.root, ...found.launch.pythonPath],
     };
   }
-  const { project, python, launch } = findProject(args);
+  const found = findProject(args);
+  const { project, python } = found;
+  const launch = { ...found.launch, readOnly };
   if (args.attach === true && lookUpDevServer(project.root).state === "absent") {
     throw new ConfigError(`--attach: no dev server of ${project.root} is listening; start python manage.py runserver with "mcp_django_bun" in INSTALLED_APPS`);
   }
@@ -162,16 +178,28 @@ async function serve(args: CliArgs): Promise<void> {
   // Names this server's shell sessions in the sidecar, apart from other MCP servers attached to it.
   const client = randomBytes(6).toString("hex");
   let exit: (code: number) => Promise<never> = (code) => process.exit(code);
-  const { source, label, project, codeRoots } = chooseSource(args, client, () => void exit(0));
+  const { source, label, project, codeRoots } = chooseSource(args, client, () => void exit(0), readOnlyRequest(args));
+
+  // Secrets never reach the model: each sidecar's secret values are hidden in every message sent.
+  const showSecrets = args["show-secrets"] || /^(1|true|yes)$/i.test(process.env.MCP_DJANGO_SHOW_SECRETS ?? "");
+  if (showSecrets) {
+    log.warn("secrets are shown (--show-secrets or MCP_DJANGO_SHOW_SECRETS): the project's SECRET_KEY, passwords and API keys reach the model as they are");
+  }
+  const redactor = createRedactor({ enabled: !showSecrets });
+  if (http?.token) redactor.add([{ name: "MCP_DJANGO_TOKEN", value: http.token }]);
 
   let watcher: ProjectWatcher | undefined;
-  const supervisor = createSupervisor(source, { flushChanges: () => watcher?.flush() });
+  const supervisor = createSupervisor(source, {
+    flushChanges: () => watcher?.flush(),
+    onSidecar: showSecrets ? undefined : secretsCollector(redactor),
+  });
   const cleanups: (() => Promise<void>)[] = [async () => watcher?.close()];
   exit = exitOnce(supervisor, cleanups);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void exit(0));
   // Start Python now, so django.setup() overlaps with the client's handshake (and the watcher's walk).
   const hello = supervisor.start();
   watchStartup(hello, exit);
+  hello.then(logReadOnly, () => undefined);
   if (args.reload && codeRoots) watcher = watchProject({ roots: codeRoots, onChange: (files) => supervisor.codeChanged(files) });
   hello.then(
     ({ asset_dirs }) => watcher?.ignore(asset_dirs ?? []),
@@ -181,8 +209,11 @@ async function serve(args: CliArgs): Promise<void> {
   const context: ServerContext = {
     django: createDjangoService(supervisor, client, watcher && (() => watcher.changedSinceStart())),
     activity: createActivity(),
+    redactor,
   };
   if (http) {
+    // Loaded only here: a stdio server never needs the HTTP and SSE code.
+    const { serveHttp } = await import("../transports/http.ts");
     const served = serveHttp({
       ...http,
       createServer: () => createServer(context),

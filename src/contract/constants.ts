@@ -4,7 +4,14 @@
  */
 
 /** Bumped on any incompatible change; both sides check it in the hello exchange. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
+
+/**
+ * The key of a successful answer whose result comes as JSON text: the sidecar's stdlib json
+ * encodes a large result many times faster than its pure-Python MessagePack codec, and
+ * JSON.parse beats decoding it as MessagePack. `result` (MessagePack) stays for what JSON can't carry.
+ */
+export const RESULT_JSON_KEY = "result_json";
 
 /** The oldest Python the sidecar runs on; an older one exits at once with UNSUPPORTED_PYTHON_EXIT, saying so on stderr. */
 export const MINIMUM_PYTHON = [3, 10] as const;

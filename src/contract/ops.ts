@@ -13,11 +13,16 @@ import {
   commandHelpSchema,
   commandRunSchema,
   commandSummarySchema,
+  lastErrorSchema,
+  logFiltersSchema,
+  logListSchema,
   migrationFiltersSchema,
   migrationSqlArgsSchema,
   migrationSqlSchema,
   migrationsSchema,
   modelSchema,
+  probeArgsSchema,
+  probeSchema,
   projectSchema,
   resolvedUrlSchema,
   restoreStepSchema,
@@ -25,6 +30,7 @@ import {
   reversedUrlSchema,
   routeFiltersSchema,
   routeListSchema,
+  secretValuesSchema,
   settingSchema,
   settingsSchema,
   shellRunSchema,
@@ -93,6 +99,11 @@ export const OPS = {
     errors: LOOKUP_ERRORS,
     needsDjango: true,
   }),
+  "request.probe": op({ args: probeArgsSchema, result: probeSchema, errors: LOOKUP_ERRORS, needsDjango: true }),
+  "logs.list": op({ args: logFiltersSchema, result: logListSchema, errors: DJANGO_ERRORS, needsDjango: true }),
+  "errors.last": op({ args: noArgs, result: lastErrorSchema, errors: DJANGO_ERRORS, needsDjango: true }),
+  /** Never through `Supervisor.call`: fetched once per sidecar, before any call reaches it (src/django/secrets.ts). */
+  "secrets.values": op({ args: noArgs, result: secretValuesSchema, errors: ["invalid_args", "failed", "unsendable"], needsDjango: false }),
 };
 
 export type OpName = keyof typeof OPS;

@@ -7,6 +7,13 @@
 import { z } from "zod";
 import { CANCEL_REASONS, HTTP_METHODS, MODES } from "./constants.ts";
 
+/** Read-only mode as the sidecar enforces it: on or off, and why (a flag, DEBUG, a remote database). */
+export const readOnlySchema = z.object({
+  on: z.boolean().describe("The database refuses writes from the sidecar's connections"),
+  why: z.string().describe('Why, e.g. "--read-only was given" or "DEBUG is False (--allow-writes overrides this)"'),
+});
+export type ReadOnly = z.infer<typeof readOnlySchema>;
+
 export const projectSchema = z.object({
   python: z.object({
     executable: z.string(),
@@ -30,6 +37,9 @@ export const projectSchema = z.object({
   mcp: z
     .object({ mode: z.enum(MODES), pid: z.number().int() })
     .describe("Where the shell runs: attached to the live dev server, manage.py mcp's process, or a sidecar of its own"),
+  read_only: readOnlySchema
+    .optional()
+    .describe("Whether the database refuses the writes of the shell, tools and commands (--read-only / --allow-writes), and why"),
 });
 export type Project = z.infer<typeof projectSchema>;
 
@@ -144,6 +154,7 @@ export type RestoreStep = z.infer<typeof restoreStepSchema>;
 export const shellRunSchema = executionSchema.extend({
   record: runRecordSchema,
   restore_failures: z.array(restoreStepSchema.extend({ error: z.string() })).optional(),
+  read_only: readOnlySchema.optional(),
 });
 export type ShellRun = z.infer<typeof shellRunSchema>;
 
@@ -201,6 +212,14 @@ export const commandRunSchema = z.object({
   interrupted: z.enum(CANCEL_REASONS).optional().describe("Why it was interrupted, when it was: its timeout, or the client cancelled"),
 });
 export type CommandRun = z.infer<typeof commandRunSchema>;
+
+/** The project's secret values, each with the name shown in its place: hidden in everything the server returns (src/mcp/redact.ts). */
+export const secretValuesSchema = z.object({
+  values: z.array(z.object({ name: z.string(), value: z.string() })),
+  /** Why the settings could not be read (Django could not be set up): then only the environment's values are listed. */
+  settings_error: z.string().nullable(),
+});
+export type SecretValues = z.infer<typeof secretValuesSchema>;
 
 // --- Migrations, system checks, settings, URLs and templates: read-only looks at the project's state.
 
@@ -377,3 +396,221 @@ export const templateListSchema = z.object({
   total: z.number().int().describe("Names matching before the limit"),
 });
 export type TemplateList = z.infer<typeof templateListSchema>;
+
+// --- Request probes, log records and request exceptions (py/mcp_django_bun/sidecar/probe.py, logbook.py).
+
+const sourceFrameSchema = z.object({
+  kind: z.literal("frame"),
+  project: z.boolean().describe("A file of the project's own: under its folder, not in a virtualenv or site-packages"),
+  file: z.string(),
+  line: z.number().int().nullable(),
+  function: z.string(),
+  code: z.string().nullable().describe("The source line"),
+});
+
+const libraryFramesSchema = z.object({
+  kind: z.literal("library"),
+  project: z.literal(false),
+  frames: z.number().int().describe("Library frames collapsed here, in a row"),
+  packages: z.array(z.string()).describe('Their top-level packages, e.g. ["django"]; "python" for the standard library'),
+});
+
+/** An exception with its traceback, most recent call last: project frames in full, library frames collapsed. */
+export const errorDescriptionSchema = z.object({
+  exc_type: z.string(),
+  message: z.string(),
+  frames: z
+    .array(z.discriminatedUnion("kind", [sourceFrameSchema, libraryFramesSchema]))
+    .describe("Most recent call last. The frame that raised is always shown in full, the project's or not"),
+  origin: sourceFrameSchema.nullable().describe("The innermost project frame: the project's line where it happened; null when no frame is the project's"),
+  cause: z.object({ exc_type: z.string(), message: z.string() }).nullable().describe("The exception this one was raised from, or during"),
+});
+export type ErrorDescription = z.infer<typeof errorDescriptionSchema>;
+
+export const logRecordSchema = z.object({
+  time: z.string().describe("ISO 8601, UTC"),
+  level: z.string(),
+  logger: z.string(),
+  message: z.string().describe("Capped at 4,000 characters"),
+  file: z.string().nullable(),
+  line: z.number().int().nullable(),
+  exception: z.string().nullable().describe("The traceback logged with it (capped), or null"),
+});
+export type LogRecord = z.infer<typeof logRecordSchema>;
+
+export const requestErrorSchema = z.object({
+  time: z.string().describe("ISO 8601, UTC"),
+  method: z.string(),
+  path: z.string().describe("With its query string"),
+  user: z.string().nullable().describe("The signed-in user, as str() shows it; null when anonymous"),
+  source: z.enum(["request", "probe"]).describe("request: a real request (a browser's, in the dev server); probe: the request tool's"),
+  exception: errorDescriptionSchema,
+});
+export type RequestError = z.infer<typeof requestErrorSchema>;
+
+/** Form fields: a string, number or boolean each, or a list of them for a repeated field. */
+const formValue = z.union([z.string(), z.number(), z.boolean()]);
+export const formDataSchema = z.record(z.string(), z.union([formValue, z.array(formValue)]));
+
+export const probeArgsSchema = z.object({
+  method: z.enum(HTTP_METHODS),
+  path: z.string(),
+  timeout: z.number(),
+  headers: z.record(z.string(), z.string()).nullish(),
+  data: formDataSchema.nullish(),
+  /** The JSON body, encoded. */
+  json_body: z.string().nullish(),
+  user: z.union([z.string(), z.number().int()]).nullish(),
+  follow: z.boolean().optional(),
+  commit: z.boolean().optional(),
+  html_as_text: z.boolean().optional(),
+  body_limit: z.number().int().optional(),
+  limit: z.number().int().optional(),
+});
+export type ProbeArgs = z.infer<typeof probeArgsSchema>;
+
+const querySchema = z.object({
+  alias: z.string().describe("The database alias"),
+  sql: z.string().describe("As the ORM sent it, with %s placeholders (capped at 2,000 characters)"),
+  params: z.unknown().describe("The parameters, in order (the first 50); for executemany, {rows, first}"),
+  many: z.boolean(),
+  time_ms: z.number(),
+  error: z.string().nullable().describe("The database's error, when the statement failed"),
+});
+
+export const probeSchema = z.object({
+  request: z.object({
+    method: z.string(),
+    path: z.string(),
+    host: z.string().describe("The Host header sent: a name ALLOWED_HOSTS accepts"),
+    user: z.string().nullable().describe("Who the request was signed in as; null for anonymous"),
+    follow: z.boolean(),
+    commit: z.boolean(),
+  }),
+  status: z.number().int().nullable().describe("The final response's status; null when the request was interrupted"),
+  reason: z.string().nullable(),
+  redirect_chain: z.array(z.object({ url: z.string(), status: z.number().int() })).describe("With follow=true: each redirect followed, in order"),
+  view: resolvedUrlSchema.nullable().describe("The route and view of the final path, as resolve_url gives them; null when it resolves to no route"),
+  templates: z
+    .array(
+      z.object({
+        name: z.string().nullable(),
+        origin: z.string().nullable().describe("The file it was loaded from"),
+        renders: z.number().int().describe("How many times it was rendered (an include in a loop)"),
+      }),
+    )
+    .describe("Django templates rendered, each once, in the order first rendered (a page, then the template it extends, then its includes)"),
+  sql: z.object({
+    count: z.number().int().describe("Statements run, on every database"),
+    time_ms: z.number(),
+    listed: z.number().int().describe("Statements listed in queries (the first 100)"),
+    queries: z.array(querySchema),
+    repeated: z
+      .array(
+        z.object({
+          alias: z.string(),
+          sql: z.string().describe("The statement with its values stripped (literals and placeholders as ?, IN lists as (...))"),
+          count: z.number().int(),
+          time_ms: z.number(),
+          likely_n_plus_one: z.boolean().describe("A SELECT run 5 times or more: likely a query in a loop (select_related/prefetch_related fix it)"),
+        }),
+      )
+      .describe("Statements run more than once, most repeated first (the first 20)"),
+  }),
+  transaction: z.object({
+    aliases: z.array(z.string()).describe("The databases the request ran in a transaction on"),
+    unguarded: z.array(z.object({ alias: z.string(), error: z.string() })).describe("Databases that could not be put in a transaction"),
+    writes: z.number().int().describe("INSERT, UPDATE and DELETE statements the request ran (signing in is not counted)"),
+    committed: z.boolean(),
+    rolled_back: z.boolean().describe("True unless commit=true: nothing the request wrote was kept"),
+  }),
+  mail: z
+    .array(
+      z.object({
+        subject: z.string(),
+        from_email: z.string(),
+        to: z.array(z.string()),
+        cc: z.array(z.string()),
+        bcc: z.array(z.string()),
+        reply_to: z.array(z.string()),
+        body: z.string().describe("Capped at 2,000 characters"),
+        attachments: z.number().int(),
+        alternatives: z.array(z.string()).describe('The content types of alternative bodies, e.g. ["text/html"]'),
+      }),
+    )
+    .describe("Email the request sent: kept in memory, never sent"),
+  headers: z.record(z.string(), z.string()).describe("The final response's headers"),
+  cookies: z.array(z.string()).describe("Names of the cookies the response sets"),
+  body: z
+    .object({
+      content_type: z.string().nullable(),
+      length: z.number().int().nullable().describe("Bytes; null for a streaming body read only in part"),
+      text: z.string().nullable().describe("The body as text, capped at body_limit characters; null when left out or parsed into json"),
+      json: z.unknown().optional().describe("A JSON body, parsed (present when it is JSON and fits body_limit)"),
+      truncated: z.boolean(),
+      as_text: z.boolean().describe("HTML was reduced to its text (html_as_text=true)"),
+      omitted: z.string().nullable().describe("Why the body was left out: Django's debug page for the exception reported beside it, or binary content"),
+    })
+    .nullable(),
+  exception: errorDescriptionSchema.nullable().describe("What the view (or a middleware) raised: the response is then a 500"),
+  logs: z.array(logRecordSchema).describe("Log records the request's code logged (at the levels the project's logging lets through)"),
+  stdout: z.string().describe("What the request's code printed"),
+  stderr: z.string(),
+  duration_ms: z.number(),
+  notes: z
+    .array(z.string())
+    .describe("What to know: a path that resolves nowhere (with the closest routes), a redirect not followed, writes rolled back, mail kept"),
+  interrupted: z.enum(CANCEL_REASONS).optional().describe("Why the request was interrupted, when it was: its timeout, or the client cancelled"),
+});
+export type Probe = z.infer<typeof probeSchema>;
+
+export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] as const;
+export const LOG_SOURCES = ["memory", "files"] as const;
+
+export const logFiltersSchema = z.object({
+  source: z.enum(LOG_SOURCES).optional(),
+  level: z.enum(LOG_LEVELS).nullish(),
+  logger: z.string().nullish(),
+  contains: z.string().nullish(),
+  /** Seconds since the epoch. */
+  since: z.number().nullish(),
+  limit: z.number().int().optional(),
+});
+export type LogFilters = z.infer<typeof logFiltersSchema>;
+
+const sidecarInfoSchema = z
+  .object({ mode: z.enum(MODES), pid: z.number().int() })
+  .describe("The process these records are from: attached is the dev server a browser talks to");
+
+export const logListSchema = z.object({
+  source: z.enum(LOG_SOURCES),
+  records: z.array(logRecordSchema).describe("Oldest first, newest last"),
+  files: z
+    .array(
+      z.object({
+        path: z.string(),
+        size: z.number().int().nullable().describe("Bytes"),
+        lines: z.array(z.string()).describe("Its last lines, oldest first"),
+        error: z.string().nullable().describe("Why it could not be read"),
+      }),
+    )
+    .describe('source="files": each file the project\'s LOGGING writes to, tailed'),
+  count: z.number().int().describe("Records (or lines) returned"),
+  matched: z.number().int().describe("Records matching the filters, before the limit"),
+  buffered: z.number().int().describe("Records in the buffer"),
+  capacity: z.number().int().describe("The most the buffer keeps: the oldest go first"),
+  dropped: z.number().int().describe("Records that no longer fit and were dropped"),
+  recording_since: z.string().nullable().describe("When this process started keeping records (ISO 8601)"),
+  mcp: sidecarInfoSchema,
+  note: z.string().nullable(),
+});
+export type LogList = z.infer<typeof logListSchema>;
+
+export const lastErrorSchema = z.object({
+  error: requestErrorSchema.nullable().describe("The most recent unhandled request exception; null when none was recorded"),
+  recorded: z.number().int().describe("Unhandled request exceptions recorded since recording_since"),
+  recording_since: z.string().nullable(),
+  mcp: sidecarInfoSchema,
+  note: z.string().nullable(),
+});
+export type LastError = z.infer<typeof lastErrorSchema>;

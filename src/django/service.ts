@@ -26,7 +26,9 @@ import type {
   TemplateLookup,
 } from "../contract/payloads.ts";
 import type { Supervisor } from "../sidecar/supervisor.ts";
+import { createIntrospectionCache } from "./cache.ts";
 import { type Commands, createCommands } from "./commands.ts";
+import { createRequests, type Requests } from "./requests.ts";
 import { createShell, type Shell } from "./shell.ts";
 
 export interface DjangoService {
@@ -59,6 +61,8 @@ export interface DjangoService {
   shell: Shell;
   /** Management commands: list, help, run. */
   commands: Commands;
+  /** A request through the project (test client), the process's log records, the last request exception. */
+  requests: Requests;
 }
 
 /** Introspection is quick; this bounds one whose project hangs (a URLconf blocking on import, say). */
@@ -69,8 +73,11 @@ const INTROSPECTION_TIMEOUT_MS = 60_000;
  * `changedFiles` lists the project files changed since start, when edits are picked up.
  */
 export function createDjangoService(supervisor: Supervisor, client: string, changedFiles?: () => string[]): DjangoService {
+  // Introspection is answered from the cache while the code is unchanged, and the shell, commands
+  // and requests drop it when they run project code (./cache.ts): every call goes through it.
+  const cached = createIntrospectionCache(supervisor).supervisor;
   const introspect = async <K extends OpName>(op: K, args: OpArgs<K>, signal?: AbortSignal): Promise<OpResult<K>> =>
-    (await supervisor.call(op, args, { timeoutMs: INTROSPECTION_TIMEOUT_MS, signal })).result;
+    (await cached.call(op, args, { timeoutMs: INTROSPECTION_TIMEOUT_MS, signal })).result;
   return {
     async project(signal) {
       const project = await introspect("introspect.project", {}, signal);
@@ -91,7 +98,8 @@ export function createDjangoService(supervisor: Supervisor, client: string, chan
     reverseUrl: (args, signal) => introspect("urls.reverse", args, signal),
     findTemplate: (name, signal) => introspect("templates.find", { name }, signal),
     templates: (args, signal) => introspect("templates.list", args, signal),
-    shell: createShell(supervisor, client),
-    commands: createCommands(supervisor),
+    shell: createShell(cached, client),
+    commands: createCommands(cached),
+    requests: createRequests(cached),
   };
 }

@@ -62,6 +62,11 @@ function carryOverText({ restored, failed, lost }: CarryOver): string {
   return parts.join(" ");
 }
 
+/** Every result says so while read-only mode is on: a write fails, and how to allow writes. */
+function readOnlyText(why: string): string {
+  return `Read-only mode: the database refuses writes from this session (${why}); restart mcp-django with --allow-writes to write.`;
+}
+
 export function createShell(supervisor: Supervisor, client: string): Shell {
   const key = (mcpSession: string | undefined) => `${client}${SESSION_SEPARATOR}${mcpSession ?? "stdio"}`;
   const histories = new Map<string, SessionHistory>();
@@ -102,13 +107,14 @@ export function createShell(supervisor: Supervisor, client: string): Shell {
         if (error instanceof SidecarLostError) return lostResult(error);
         throw error;
       }
-      const { record, restore_failures, ...execution } = outcome.result;
+      const { record, restore_failures, read_only, ...execution } = outcome.result;
       const history = historyOf(session);
       const carried = restore_failures && history.carryOver(restore_failures);
       history.add(execution.status === "success", record);
-      if (!moved(session, outcome) && !carried) return execution;
+      const readOnly = read_only?.on ? readOnlyText(read_only.why) : undefined;
+      if (!moved(session, outcome) && !carried) return readOnly ? { ...execution, notice: readOnly } : execution;
       const notice = carried ? `${headline(outcome.replaced)} ${carryOverText(carried)}` : headline(outcome.replaced);
-      return { ...execution, notice };
+      return { ...execution, notice: readOnly ? `${notice}\n${readOnly}` : notice };
     },
     async reset(mcpSession) {
       const session = key(mcpSession);

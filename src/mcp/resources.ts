@@ -36,7 +36,11 @@ function resourceError(error: unknown, uri: string): McpError | RequestError {
  * the same errors. Every resource of this server is registered through it.
  */
 export interface ResourceRegistry {
-  resource(name: string, uri: string, metadata: ResourceMetadata, read: ReadResourceCallback): void;
+  /**
+   * A resource at a fixed URI; with `query`, the names of the query parameters it also takes
+   * (`django://models?offset=500`): `read` gets them in its URI, and any other name is an invalid argument.
+   */
+  resource(name: string, uri: string, metadata: ResourceMetadata, read: ReadResourceCallback, query?: readonly string[]): void;
   template(name: string, template: ResourceTemplate, metadata: ResourceMetadata, read: ReadResourceTemplateCallback): void;
   /** Reads an exact URI first, then the first matching template; failures are domain errors (src/errors.ts). */
   read(uri: string, extra: ResourceRequestExtra): Promise<ReadResourceResult>;
@@ -48,6 +52,8 @@ export interface ResourceRegistry {
 
 export function createResourceRegistry(server: McpServer): ResourceRegistry {
   const fixed = new Map<string, ReadResourceCallback>();
+  /** Query parameter names, per fixed URI that takes some. */
+  const queries = new Map<string, readonly string[]>();
   const templates: { template: ResourceTemplate; read: ReadResourceTemplateCallback }[] = [];
   const uris = () => [...fixed.keys(), ...templates.map(({ template }) => template.uriTemplate.toString())];
 
@@ -60,6 +66,8 @@ export function createResourceRegistry(server: McpServer): ResourceRegistry {
     }
     const exact = fixed.get(url.toString());
     if (exact) return exact(url, extra);
+    const queried = url.search ? withQuery(url) : undefined;
+    if (queried) return queried(url, extra);
     for (const { template, read } of templates) {
       const variables = template.uriTemplate.match(url.toString());
       if (variables) return read(url, variables, extra);
@@ -67,10 +75,22 @@ export function createResourceRegistry(server: McpServer): ResourceRegistry {
     throw new NotFoundError(`No resource ${uri}. This server's resources: ${uris().join(", ")}`);
   };
 
+  /** The fixed resource `url` names with a query, once its parameter names are checked. */
+  const withQuery = (url: URL): ReadResourceCallback | undefined => {
+    const base = new URL(url);
+    base.search = "";
+    const names = queries.get(base.toString());
+    if (!names) return undefined;
+    const unknown = [...new Set(url.searchParams.keys())].filter((name) => !names.includes(name));
+    if (unknown.length) throw new InvalidArgumentError(`${base} takes the query parameters ${names.join(", ")}, not ${unknown.join(", ")}`);
+    return fixed.get(base.toString());
+  };
+
   return {
-    resource(name, uri, metadata, callback) {
+    resource(name, uri, metadata, callback, query) {
       server.registerResource(name, uri, metadata, callback);
       fixed.set(new URL(uri).toString(), callback);
+      if (query?.length) queries.set(new URL(uri).toString(), query);
     },
     template(name, template, metadata, callback) {
       server.registerResource(name, template, metadata, callback);

@@ -1,8 +1,9 @@
 /** The django:// resources: the project, its apps and models, read from the Django service. */
 import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerContext } from "../context.ts";
-import type { AppInfo } from "../contract/payloads.ts";
+import type { AppInfo, ModelInfo } from "../contract/payloads.ts";
 import type { DjangoService } from "../django/service.ts";
+import { booleanParameter, describePage, PAGE_SIZE, pageOf, wholeNumberParameter } from "../mcp/paging.ts";
 import { JSON_MIME, jsonContents, type ResourceRegistry } from "../mcp/resources.ts";
 
 /** Completion values may be asked for on every keystroke: reuse the app list this long. */
@@ -57,6 +58,53 @@ function cachedSettingNames(django: DjangoService): () => Promise<string[]> {
   };
 }
 
+/** The query parameters django://models takes. */
+export const MODELS_QUERY = ["offset", "limit", "summary"] as const;
+
+/** Per app, in order of first appearance: how many models, and their class names. */
+export function summarizeModels(models: readonly ModelInfo[]): { app_label: string; count: number; models: string[] }[] {
+  const byApp = new Map<string, { app_label: string; count: number; models: string[] }>();
+  for (const model of models) {
+    let entry = byApp.get(model.app_label);
+    if (!entry) {
+      entry = { app_label: model.app_label, count: 0, models: [] };
+      byApp.set(model.app_label, entry);
+    }
+    entry.count++;
+    entry.models.push(model.model_class);
+  }
+  return [...byApp.values()];
+}
+
+/**
+ * What django://models shows: every model, as a list, while there are PAGE_SIZE or fewer and no
+ * query asks otherwise; else a page of them with where the next starts (?offset=, ?limit=), or
+ * the model names per app (?summary=true).
+ */
+export function modelsView(uri: URL, models: readonly ModelInfo[]): unknown {
+  const params = uri.searchParams;
+  const summary = booleanParameter(params, "summary");
+  const offset = wholeNumberParameter(params, "offset", 0);
+  const limit = wholeNumberParameter(params, "limit", 1);
+  if (summary) return { apps: summarizeModels(models), total: models.length };
+  if (!uri.search && models.length <= PAGE_SIZE) return models;
+  const page = pageOf(models, { offset, limit });
+  const view: Record<string, unknown> = {
+    models: page.items,
+    count: page.items.length,
+    total: models.length,
+    offset: page.offset,
+    next_offset: page.next_offset,
+    has_more: page.has_more,
+  };
+  if (page.has_more) {
+    view.note =
+      `This is ${describePage(page, models.length, "models")}: read django://models?offset=${page.next_offset} for the next page, ` +
+      "django://models?summary=true for the model names per app, or django://app/{app_label} for one app with its models.";
+  }
+  return view;
+}
+
 export function registerDjangoResources(registry: ResourceRegistry, { django }: ServerContext): void {
   const apps = cachedApps(django);
   const settingNames = cachedSettingNames(django);
@@ -101,10 +149,12 @@ export function registerDjangoResources(registry: ResourceRegistry, { django }: 
     {
       title: "Models",
       description:
-        "Every model: class name, import path, source file and line, app label, db_table, concrete fields with their field classes, and relations (forward and reverse) with their target models.",
+        "Every model: class name, import path, source file and line, app label, db_table, concrete fields with their field classes, and relations (forward and reverse) with their target models. " +
+        `More than ${PAGE_SIZE} models come in pages ({"models", "count", "total", "offset", "next_offset", "has_more"}): read django://models?offset=N (and &limit=N) for the others, or django://models?summary=true for the model names per app.`,
       mimeType: JSON_MIME,
     },
-    async (uri, extra) => jsonContents(uri, await django.models(extra.signal)),
+    async (uri, extra) => jsonContents(uri, modelsView(uri, await django.models(extra.signal))),
+    MODELS_QUERY,
   );
   registry.template(
     "django-app",

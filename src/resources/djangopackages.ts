@@ -3,15 +3,19 @@ import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { InvalidArgumentError, NotFoundError, UpstreamError } from "../errors.ts";
 import { JSON_MIME, jsonContents, type ResourceRegistry } from "../mcp/resources.ts";
-import { cachedOnly, type Fetched, type Freshness, getCategory, getGrid, getPackage, listCategories, listGrids, staleNotice } from "../packages/client.ts";
-import { categoryDetail, categoryList, gridDetail, gridSummaries, packageDetail, slugsFromUrls } from "../packages/normalize.ts";
+import type { Fetched, Freshness } from "../packages/client.ts";
 import { SLUG_PATTERN } from "../packages/schemas.ts";
+
+// The Django Packages client and its normalizers, loaded on the first read or completion: most
+// sessions never use them.
+const client = () => import("../packages/client.ts");
+const normalize = () => import("../packages/normalize.ts");
 
 type Variables = Record<string, string | string[]>;
 
 /** The payload, marked when it came from an out-of-date cache. */
-function withFreshness<T extends object>(payload: T, freshness: Freshness): T & { stale?: true; notice?: string } {
-  const notice = staleNotice(freshness);
+async function withFreshness<T extends object>(payload: T, freshness: Freshness): Promise<T & { stale?: true; notice?: string }> {
+  const notice = (await client()).staleNotice(freshness);
   return notice ? { ...payload, stale: true, notice } : payload;
 }
 
@@ -36,32 +40,37 @@ async function fetching<T>(what: string, fetch: () => Promise<Fetched<T>>): Prom
 
 async function readPackage(uri: URL, variables: Variables): Promise<ReadResourceResult> {
   const slug = slugOf(uri, variables);
+  const { getPackage } = await client();
   const fetched = await fetching(`package "${slug}"`, () => getPackage(slug));
-  return jsonContents(uri, withFreshness(packageDetail(fetched.data, slug), fetched));
+  return jsonContents(uri, await withFreshness((await normalize()).packageDetail(fetched.data, slug), fetched));
 }
 
 async function readGrids(uri: URL): Promise<ReadResourceResult> {
+  const { listGrids } = await client();
   const fetched = await fetching("grid list", () => listGrids());
-  const results = gridSummaries(fetched.data);
-  return jsonContents(uri, withFreshness({ count: results.length, results }, fetched));
+  const results = (await normalize()).gridSummaries(fetched.data);
+  return jsonContents(uri, await withFreshness({ count: results.length, results }, fetched));
 }
 
 async function readGrid(uri: URL, variables: Variables): Promise<ReadResourceResult> {
   const slug = slugOf(uri, variables);
+  const { getGrid } = await client();
   const fetched = await fetching(`grid "${slug}"`, () => getGrid(slug));
-  return jsonContents(uri, withFreshness(gridDetail(fetched.data, slug), fetched));
+  return jsonContents(uri, await withFreshness((await normalize()).gridDetail(fetched.data, slug), fetched));
 }
 
 async function readCategories(uri: URL): Promise<ReadResourceResult> {
+  const { listCategories } = await client();
   const fetched = await fetching("category list", () => listCategories());
-  const results = categoryList(fetched.data);
-  return jsonContents(uri, withFreshness({ count: results.length, results }, fetched));
+  const results = (await normalize()).categoryList(fetched.data);
+  return jsonContents(uri, await withFreshness({ count: results.length, results }, fetched));
 }
 
 async function readCategory(uri: URL, variables: Variables): Promise<ReadResourceResult> {
   const slug = slugOf(uri, variables);
+  const { getCategory } = await client();
   const fetched = await fetching(`category "${slug}"`, () => getCategory(slug));
-  return jsonContents(uri, withFreshness(categoryDetail(fetched.data, slug), fetched));
+  return jsonContents(uri, await withFreshness((await normalize()).categoryDetail(fetched.data, slug), fetched));
 }
 
 function startingWith(values: Iterable<string>, prefix: string): string[] {
@@ -71,6 +80,7 @@ function startingWith(values: Iterable<string>, prefix: string): string[] {
 
 // Completions come from lists already in the cache: a keystroke never waits for the network.
 async function gridSlugs(value: string): Promise<string[]> {
+  const { cachedOnly, listGrids } = await client();
   return startingWith(
     (await cachedOnly(listGrids)).flatMap((grid) => grid.slug ?? []),
     value,
@@ -79,6 +89,7 @@ async function gridSlugs(value: string): Promise<string[]> {
 
 /** The cached grid list links each grid's packages: that is the package list we have. */
 async function packageSlugs(value: string): Promise<string[]> {
+  const [{ cachedOnly, listGrids }, { slugsFromUrls }] = await Promise.all([client(), normalize()]);
   return startingWith(
     (await cachedOnly(listGrids)).flatMap((grid) => slugsFromUrls(grid.packages)),
     value,
@@ -86,6 +97,7 @@ async function packageSlugs(value: string): Promise<string[]> {
 }
 
 async function categorySlugs(value: string): Promise<string[]> {
+  const { cachedOnly, listCategories } = await client();
   return startingWith(
     (await cachedOnly(listCategories)).flatMap((category) => category.slug ?? []),
     value,

@@ -1,9 +1,9 @@
 import { createConnection, type Socket } from "node:net";
-import { type CancelReason, PROTOCOL_VERSION } from "../contract/constants.ts";
+import { type CancelReason, PROTOCOL_VERSION, RESULT_JSON_KEY } from "../contract/constants.ts";
 import { FrameError, NotFoundError, ProjectError, SidecarLostError, SidecarProtocolError, SidecarStartError, StateMissingError } from "../errors.ts";
 import { log } from "../log.ts";
 import { createFrameDecoder, encodeFrame } from "./framing.ts";
-import { type Hello, helloSchema, incomingSchema, type SidecarEvent, type WireError } from "./protocol.ts";
+import { type Hello, helloSchema, incomingSchema, type ReadOnlyRequest, type SidecarEvent, type WireError } from "./protocol.ts";
 
 export interface PendingRequest {
   id: string;
@@ -38,6 +38,20 @@ function errorFromWire({ kind, message, exc_type, traceback }: WireError): Error
     default:
       return new SidecarProtocolError(`the sidecar refused the request (${kind}): ${message}`);
   }
+}
+
+/** A successful answer's result: parsed from its JSON text, or as MessagePack gave it; an error when it has neither, or its JSON is no object. */
+export function answerResult(answer: { [RESULT_JSON_KEY]?: string; result?: Record<string, unknown> }): Record<string, unknown> | Error {
+  const text = answer[RESULT_JSON_KEY];
+  if (text === undefined) return answer.result ?? new SidecarProtocolError("the sidecar answered without a result");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return new SidecarProtocolError(`the sidecar's result is not JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return new SidecarProtocolError("the sidecar's result is not a JSON object");
+  return parsed as Record<string, unknown>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,6 +91,8 @@ export interface Credentials {
   secret: string;
   /** This MCP server's id: the sidecar frees what it holds for us when we go. */
   client: string;
+  /** Read-only mode, asked for in the hello (the sidecar decides "auto" and answers what is in force). */
+  read_only?: ReadOnlyRequest;
 }
 
 export async function connectSidecar(
@@ -103,8 +119,10 @@ export async function connectSidecar(
     if (!waiter) return;
     if (incoming.type === "ev") return waiter.onEvent?.(incoming);
     waiters.delete(incoming.id);
-    if (incoming.ok) waiter.resolve(incoming.result);
-    else waiter.reject(errorFromWire(incoming.error));
+    if (!incoming.ok) return waiter.reject(errorFromWire(incoming.error));
+    const result = answerResult(incoming);
+    if (result instanceof Error) waiter.reject(result);
+    else waiter.resolve(result);
   };
 
   const feed = createFrameDecoder(dispatch);

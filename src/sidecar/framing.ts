@@ -1,4 +1,8 @@
-import { type Options, Packr, Unpackr } from "msgpackr";
+// The subpaths, not "msgpackr": its main entry loads a native addon (msgpackr-extract) to decode
+// many short strings faster. Large results come as JSON text, one string: it would save nothing
+// here, and it costs the Bun process about 2 MB.
+import { Packr } from "msgpackr/pack";
+import { type Options, Unpackr } from "msgpackr/unpack";
 import { FrameError } from "../errors.ts";
 
 /** Same limit as the Python side: big enough for a 10 MB string, checked before buffering. */

@@ -1,7 +1,7 @@
 /** The messages on the sidecar socket (framing in framing.ts, operations in ../contract/). */
 import { z } from "zod";
-import { ERROR_KINDS, EVENT_KINDS, MODES } from "../contract/constants.ts";
-import { exceptionSchema } from "../contract/payloads.ts";
+import { ERROR_KINDS, EVENT_KINDS, MODES, RESULT_JSON_KEY } from "../contract/constants.ts";
+import { exceptionSchema, readOnlySchema } from "../contract/payloads.ts";
 
 export const helloSchema = z.object({
   type: z.literal("hello"),
@@ -16,8 +16,17 @@ export const helloSchema = z.object({
   setup_error: exceptionSchema.extend({ kind: z.enum(["django_missing", "settings_missing", "setup_failed"]) }).nullish(),
   /** MEDIA_ROOT and STATIC_ROOT: files, not code, so not watched for changes. */
   asset_dirs: z.array(z.string()).optional(),
+  /** Read-only mode as this sidecar enforces it for our calls. */
+  read_only: readOnlySchema.optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
+
+/** What our hello asks of the sidecar: read-only mode on, off, or decided from the project's settings ("auto"). */
+export interface ReadOnlyRequest {
+  mode: "on" | "off" | "auto";
+  /** Why, for the sidecar to report back ("--read-only was given"); empty for "auto". */
+  why: string;
+}
 
 export const wireErrorSchema = z.object({
   kind: z.enum(ERROR_KINDS),
@@ -28,7 +37,14 @@ export const wireErrorSchema = z.object({
 export type WireError = z.infer<typeof wireErrorSchema>;
 
 const responseSchema = z.discriminatedUnion("ok", [
-  z.object({ type: z.literal("res"), id: z.string(), ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
+  // The result as JSON text (parsed by the connection), or as MessagePack when JSON can't carry it: one of the two.
+  z.object({
+    type: z.literal("res"),
+    id: z.string(),
+    ok: z.literal(true),
+    [RESULT_JSON_KEY]: z.string().optional(),
+    result: z.record(z.string(), z.unknown()).optional(),
+  }),
   z.object({ type: z.literal("res"), id: z.string(), ok: z.literal(false), error: wireErrorSchema }),
 ]);
 

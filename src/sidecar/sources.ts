@@ -4,6 +4,7 @@ import { SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
 import { connectSidecar, type SidecarConnection } from "./connection.ts";
 import { findDevServer, lookUpDevServer, type Registration } from "./devserver.ts";
+import type { ReadOnlyRequest } from "./protocol.ts";
 import { type SidecarLaunch, spawnSidecar } from "./spawn.ts";
 
 /** How long a spawned sidecar may take to start (django.setup() of a big project included). */
@@ -53,7 +54,7 @@ async function spawn(launch: SidecarLaunch, client: string, signal: AbortSignal)
   const abandoned = Promise.race([exited, tooSlow]);
   const gaveUp = () => (exitCode === undefined ? undefined : `the Python sidecar ${exitDescription(exitCode)} while starting`);
   try {
-    const connection = await connectSidecar(child.socketPath, { secret, client }, gaveUp, abandoned);
+    const connection = await connectSidecar(child.socketPath, { secret, client, read_only: launch.readOnly }, gaveUp, abandoned);
     void child.exited.then(() => connection.close());
     return {
       mode: "spawned",
@@ -77,11 +78,11 @@ async function spawn(launch: SidecarLaunch, client: string, signal: AbortSignal)
 }
 
 /** Connects to a sidecar that lives in another process of the user's (dev server, manage.py mcp). */
-async function connectTo(mode: SidecarMode, socket: string, secret: string, client: string, gone: string): Promise<Sidecar> {
+async function connectTo(mode: SidecarMode, socket: string, secret: string, client: string, gone: string, readOnly?: ReadOnlyRequest): Promise<Sidecar> {
   const started = Date.now();
   const gaveUp = () => (Date.now() - started > ATTACH_TIMEOUT_MS ? `nothing answers on ${socket}` : undefined);
   const timeout = Bun.sleep(ATTACH_TIMEOUT_MS).then(() => `no hello from ${socket} within ${ATTACH_TIMEOUT_MS / 1000} s`);
-  const connection = await connectSidecar(socket, { secret, client }, gaveUp, timeout);
+  const connection = await connectSidecar(socket, { secret, client, read_only: readOnly }, gaveUp, timeout);
   return { mode, connection, ended: connection.closed.then(() => gone), stop: () => connection.close() };
 }
 
@@ -111,7 +112,15 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
   const identity = (registration: Registration) => `${registration.pid}:${registration.secret}`;
   const attach = async (registration: Registration) => {
     try {
-      const sidecar = await connectTo("attached", registration.socket, registration.secret, client, "the dev server went away (stopped or reloading)");
+      // Read-only mode there covers our calls' thread only: the dev server's own requests keep writing.
+      const sidecar = await connectTo(
+        "attached",
+        registration.socket,
+        registration.secret,
+        client,
+        "the dev server went away (stopped or reloading)",
+        launch.readOnly,
+      );
       log.info(`attached to the dev server (pid ${registration.pid}, Django ${registration.django}): calls run in the live process`);
       return sidecar;
     } catch (error) {
@@ -168,7 +177,14 @@ export function devServerSource(projectRoot: string, launch: SidecarLaunch, clie
  * do we. With `fresh` (spawned sidecars of the command's interpreter), a sidecar we leave (for
  * fresh code, or a call that would not stop) is replaced by one of those instead.
  */
-export function commandSource(socket: string, secret: string, client: string, onGone: () => void, fresh?: SidecarSource): SidecarSource {
+export function commandSource(
+  socket: string,
+  secret: string,
+  client: string,
+  onGone: () => void,
+  fresh?: SidecarSource,
+  readOnly?: ReadOnlyRequest,
+): SidecarSource {
   let opened = false;
   return {
     async open(signal) {
@@ -177,7 +193,7 @@ export function commandSource(socket: string, secret: string, client: string, on
         throw new SidecarStartError("the manage.py mcp process has ended", true);
       }
       opened = true;
-      const sidecar = await connectTo("command", socket, secret, client, "the manage.py mcp process ended");
+      const sidecar = await connectTo("command", socket, secret, client, "the manage.py mcp process ended", readOnly);
       let left = false;
       void sidecar.ended.then(() => {
         if (!left || !fresh) onGone();

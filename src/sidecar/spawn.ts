@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
 import { isAlive } from "./pids.ts";
+import type { ReadOnlyRequest } from "./protocol.ts";
 
 /** The `py/` folder that ships next to `src/`: put on the sidecar's PYTHONPATH. */
 export const PY_ROOT = fileURLToPath(new URL("../../py", import.meta.url));
@@ -14,6 +15,8 @@ export interface SidecarLaunch {
   projectRoot: string;
   settingsModule: string;
   pythonPath: string[];
+  /** Read-only mode: in force in the spawned process before Django is set up, and asked for again in the hello. */
+  readOnly?: ReadOnlyRequest;
 }
 
 export interface SidecarProcess {
@@ -28,11 +31,13 @@ export interface SidecarProcess {
 
 /** The server's own secrets: the project's code (and whatever it runs) never sees them. */
 const SERVER_ONLY_ENV = ["MCP_DJANGO_TOKEN", "MCP_DJANGO_SIDECAR_SOCKET", "MCP_DJANGO_SIDECAR_SECRET"];
+/** Set for our own Bun by bin/mcp-django.mjs (JIT off): not for a Bun the project's code runs. */
+const OUR_BUN_ENV = ["BUN_JSC_useJIT"];
 
 /** The environment the project's Python runs in: ours without the server's secrets, with its settings and py/ on the path. */
 export function pythonEnv(launch: SidecarLaunch, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   return {
-    ...Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.includes(name))),
+    ...Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.includes(name) && !OUR_BUN_ENV.includes(name))),
     DJANGO_SETTINGS_MODULE: launch.settingsModule,
     PYTHONPATH: [PY_ROOT, env.PYTHONPATH].filter(Boolean).join(delimiter),
   };
@@ -119,6 +124,7 @@ export function spawnSidecar(launch: SidecarLaunch, secret: string): SidecarProc
   const args = [launch.python, "-X", "utf8", "-u", "-m", "mcp_django_bun.sidecar", "--socket", socketPath];
   args.push("--parent-pid", String(process.pid));
   for (const path of launch.pythonPath) args.push("--pythonpath", path);
+  if (launch.readOnly) args.push("--read-only", launch.readOnly.mode);
 
   // The secret goes by environment, not argv, where every user could read it.
   const env = { ...pythonEnv(launch), MCP_DJANGO_SECRET: secret };

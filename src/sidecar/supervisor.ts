@@ -41,6 +41,11 @@ export interface CallOutcome<T> {
 export interface SupervisorOptions {
   /** Delivers changes seen but not yet reported (called at every call boundary, so a save just before a call counts). */
   flushChanges?: () => void;
+  /**
+   * Runs on each new sidecar before any call is sent to it, and must not throw: it fetches the
+   * values results are redacted with (src/django/secrets.ts), so no result of it goes out unredacted.
+   */
+  onSidecar?: (sidecar: Sidecar) => Promise<void>;
 }
 
 export interface Supervisor {
@@ -60,6 +65,12 @@ export interface Supervisor {
   codeChanged(files: string[]): void;
   /** When the sidecar calls now run in was started (attached: connected to), if there is one. */
   loadedAt(): Date | undefined;
+  /**
+   * The generation (as in CallOutcome) the next call would run in without a switch: undefined
+   * while there is none, or once the project's code changed since it loaded (changes seen just
+   * now included). What a sidecar answered stays true while this still names it.
+   */
+  currentGeneration(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -157,7 +168,11 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
       // Stopping kills a sidecar still starting: that is no failure of the sidecar's.
       throw stopping ? new ShuttingDownError("the server is shutting down") : error;
     });
-    return opened.then((sidecar) => {
+    const ready = opened.then(async (sidecar) => {
+      await options.onSidecar?.(sidecar).catch((error: Error) => log.warn(`preparing the sidecar failed: ${error.message}`));
+      return sidecar;
+    });
+    return ready.then((sidecar) => {
       const { hello } = sidecar.connection;
       log.debug(`sidecar ready (${sidecar.mode}): Python ${hello.python?.version} (${hello.python?.executable}), Django ${hello.django}, codec ${hello.codec}`);
       const running: Running = {
@@ -351,6 +366,11 @@ export function createSupervisor(source: SidecarSource, options: SupervisorOptio
     mode: () => latest?.sidecar.mode,
     active: () => current !== undefined,
     loadedAt: () => latest?.loadedAt,
+    currentGeneration() {
+      if (stopping) return undefined;
+      options.flushChanges?.();
+      return latest && !outdated(latest) ? latest.generation : undefined;
+    },
     codeChanged(files) {
       codeVersion++;
       for (const file of files) changes.set(file, codeVersion);

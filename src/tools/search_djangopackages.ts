@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { StrictMcpServer } from "../mcp/strict-server.ts";
 import { structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
 import { searchOutput } from "../packages/schemas.ts";
-import { searchPackages } from "../packages/search.ts";
 
 const MAX_RESULTS_LIMIT = 50;
 /** The API returns a few dozen hits at most; a far larger offset is a mistake, not a request. */
@@ -47,6 +46,8 @@ export function registerSearchDjangoPackagesTool(server: StrictMcpServer): void 
     },
     async ({ query, max_results, offset }): Promise<CallToolResult> => {
       try {
+        // The Django Packages client is loaded on the first search: most sessions never search.
+        const { searchPackages } = await import("../packages/search.ts");
         return structuredResult(await searchPackages({ query, maxResults: max_results, offset }));
       } catch (error) {
         return toolErrorFrom(error, "Django Packages search");

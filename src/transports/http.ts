@@ -75,13 +75,6 @@ function opened(response: Response): Response {
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-export function validatePath(path: string): string {
-  if (!/^\/[\w\-./~]*$/.test(path) || path.includes("//")) {
-    throw new ConfigError(`--path ${path}: must be a URL path such as /mcp (letters, digits, - _ . / ~)`);
-  }
-  return path;
-}
-
 /**
  * Serves MCP over Streamable HTTP (at `path`) or legacy SSE (GET /sse, POST /messages), one
  * McpServer per MCP session. Every request passes the Host and Origin checks first; paths that

@@ -126,7 +126,8 @@ ${routes.join("\n")}
 `;
 }
 
-function extraUrls(): string {
+function extraUrls(partialView: boolean): string {
+  const health = partialView ? "functools.partial(views.health, verbose=False)" : "views.health";
   return `import functools
 
 from django.urls import path, re_path
@@ -135,13 +136,18 @@ from . import views
 
 urlpatterns = [
     re_path(r"^archive/(?P<year>[0-9]{4})/$", views.archive, name="archive"),
-    path("health/", functools.partial(views.health, verbose=False), name="health"),
+    path("health/", ${health}, name="health"),
 ]
 `;
 }
 
+export interface GenerateOptions {
+  /** Route health/ to a functools.partial (the default), or to the plain function. */
+  partialView?: boolean;
+}
+
 /** Writes the project into a new temporary folder (the caller removes it). */
-export function generateProject(appCount: number): GeneratedProject {
+export function generateProject(appCount: number, { partialView = true }: GenerateOptions = {}): GeneratedProject {
   const root = mkdtempSync(join(tmpdir(), "mcp-django-bench-"));
   const write = (path: string, text: string) => writeFileSync(join(root, path), text);
   const apps = range(appCount).map(appName);
@@ -156,7 +162,7 @@ export function generateProject(appCount: number): GeneratedProject {
     write(`${app}/models.py`, models(app, apps[index - 1]));
     write(`${app}/views.py`, views());
     write(`${app}/urls.py`, appUrls(app));
-    write(`${app}/extra_urls.py`, extraUrls());
+    write(`${app}/extra_urls.py`, extraUrls(partialView));
   });
   return {
     root,

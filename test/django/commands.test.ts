@@ -26,6 +26,7 @@ function recordingSupervisor(): { supervisor: Supervisor; sent: SentCall[] } {
     },
     codeChanged: () => undefined,
     loadedAt: () => undefined,
+    currentGeneration: () => undefined,
     stop: async () => undefined,
   };
   return { supervisor, sent };

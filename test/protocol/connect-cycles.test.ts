@@ -48,6 +48,9 @@ const TOOL_CALLS: Record<string, Record<string, unknown>> = {
   reverse_url: { name: "catalog:book-detail", kwargs: { pk: 1 } },
   find_template: { name: "base.html" },
   list_templates: {},
+  request: { method: "GET", path: "/" },
+  logs: {},
+  last_error: {},
 };
 
 /** Lists and uses every tool, resource, template and completion the server offers; fails on any error. */

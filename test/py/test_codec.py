@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import socket
 import struct
@@ -336,3 +337,34 @@ def test_body_with_invalid_utf8_raises_frame_error(sockets):
 def test_encode_frame_of_a_message_bigger_than_max_frame_raises_frame_error(sockets):
     with pytest.raises(FrameError, match="exceeds"):
         encode_frame({"s": "x" * (MAX_FRAME + 1)})
+
+
+# --- results as JSON text -------------------------------------------------------------------
+
+
+def test_result_goes_as_compact_json_text():
+    assert codec.result_fields({"routes": [{"name": "a", "n": 1}], "ok": True}) == {
+        "result_json": '{"routes":[{"name":"a","n":1}],"ok":true}'
+    }
+
+
+def test_json_text_is_ascii_with_non_ascii_and_lone_surrogates_escaped():
+    text = codec.json_text({"title": "Café ☕", "printed": "\ud800"})
+    assert text is not None and text.isascii()
+    assert json.loads(text) == {"title": "Café ☕", "printed": "\ud800"}
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+def test_result_with_a_float_json_cannot_carry_goes_as_messagepack(value):
+    assert codec.result_fields({"value": value}) == {"result": {"value": value}}
+
+
+def test_result_with_bytes_goes_as_messagepack():
+    assert codec.result_fields({"data": b"\x00\x01"}) == {"result": {"data": b"\x00\x01"}}
+
+
+def test_json_text_of_a_large_result_is_parsed_back_equal():
+    routes = [{"pattern": f"app/{i}/", "name": f"r{i}", "parameters": ["pk"], "view": {"line": i}} for i in range(5000)]
+    text = codec.json_text({"routes": routes})
+    assert text is not None
+    assert json.loads(text) == {"routes": routes}

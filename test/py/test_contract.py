@@ -15,7 +15,7 @@ def test_json_lists_every_op_with_its_argument_keys_result_keys_errors_and_needs
     ops = contract.describe()["ops"]
     assert ops[contract.SHELL_EXECUTE] == {
         "args": {"required": ["code", "session", "timeout"], "optional": ["has_state", "limit", "restore"]},
-        "result": ["output", "record", "restore_failures", "status", "stderr", "stdout"],
+        "result": ["output", "read_only", "record", "restore_failures", "status", "stderr", "stdout"],
         "errors": ["failed", "invalid_args", "setup_failed", "state_missing", "unsendable"],
         "needs_django": True,
     }
@@ -29,7 +29,8 @@ def test_json_lists_every_op_with_its_argument_keys_result_keys_errors_and_needs
 
 def test_json_carries_the_protocol_and_the_vocabularies():
     described = contract.describe()
-    assert described["protocol"] == contract.PROTOCOL_VERSION == 3
+    assert described["protocol"] == contract.PROTOCOL_VERSION == 4
+    assert described["result_json_key"] == "result_json"
     assert described["error_kinds"] == [
         "unknown_op",
         "invalid_args",

@@ -39,6 +39,10 @@ SAMPLE_ARGS: dict[str, dict[str, Any]] = {
     contract.COMMANDS_LIST: {},
     contract.COMMANDS_HELP: {"name": "seed_catalog"},
     contract.COMMANDS_RUN: {"name": "showmigrations", "args": ["catalog"], "timeout": 5},
+    contract.REQUEST_PROBE: {"method": "GET", "path": "/health/", "timeout": 5},
+    contract.LOGS_LIST: {"level": "ERROR"},
+    contract.ERRORS_LAST: {},
+    contract.SECRETS_VALUES: {},
 }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_sidecar_socket import hello, request, spawned_sidecar
+from test_sidecar_socket import hello, request, result_of, spawned_sidecar
 
 from mcp_django_bun.sidecar.channel import Channel
 from mcp_django_bun.sidecar.framing import encode_frame
@@ -37,7 +37,7 @@ class Sidecar:
         request_id = str(self.calls)
         answer = request(self.conn, request_id, "shell.execute", {"session": "test/s", "code": code, "timeout": 10})
         assert (answer["id"], answer["ok"]) == (request_id, True), answer
-        return answer["result"]
+        return result_of(answer)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
-"""End to end: the spawned sidecar, as the MCP server starts it, over its socket (protocol 3)."""
+"""End to end: the spawned sidecar, as the MCP server starts it, over its socket."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ from typing import IO, Any
 import pytest
 from conftest import EXAMPLE_ROOT, PY_ROOT
 
+from mcp_django_bun.sidecar.contract import PROTOCOL_VERSION, RESULT_JSON_KEY
 from mcp_django_bun.sidecar.framing import encode_frame, read_frame
 
 SECRET = "test-secret"
@@ -70,7 +72,7 @@ def sidecar() -> Iterator[socket.socket]:
 
 
 def hello(conn: socket.socket) -> dict[str, Any]:
-    conn.sendall(encode_frame({"type": "hello", "protocol": 3, "secret": SECRET, "client": "test"}))
+    conn.sendall(encode_frame({"type": "hello", "protocol": PROTOCOL_VERSION, "secret": SECRET, "client": "test"}))
     reply = read_frame(conn)
     assert reply is not None
     return reply
@@ -85,9 +87,14 @@ def request(conn: socket.socket, request_id: str, op: str, args: dict[str, Any])
     return answer
 
 
-def test_sidecar_says_hello_with_protocol_2_its_mode_and_django(sidecar):
+def result_of(answer: dict[str, Any]) -> Any:
+    """A successful answer's result, from its JSON text (or its MessagePack ``result``)."""
+    return json.loads(answer[RESULT_JSON_KEY]) if RESULT_JSON_KEY in answer else answer["result"]
+
+
+def test_sidecar_says_hello_with_the_protocol_version_its_mode_and_django(sidecar):
     reply = hello(sidecar)
-    assert (reply["type"], reply["protocol"], reply["mode"]) == ("hello", 3, "spawned")
+    assert (reply["type"], reply["protocol"], reply["mode"]) == ("hello", PROTOCOL_VERSION, "spawned")
     assert reply["setup_error"] is None
     assert reply["settings_module"] == "bookshop.settings"
     assert "error" not in reply
@@ -95,14 +102,21 @@ def test_sidecar_says_hello_with_protocol_2_its_mode_and_django(sidecar):
 
 def test_sidecar_refuses_a_hello_of_another_protocol(sidecar):
     sidecar.sendall(encode_frame({"type": "hello", "protocol": 1, "secret": SECRET, "client": "test"}))
-    assert read_frame(sidecar) == {"type": "hello", "protocol": 3, "error": "protocol version mismatch"}
+    assert read_frame(sidecar) == {"type": "hello", "protocol": PROTOCOL_VERSION, "error": "protocol version mismatch"}
 
 
 def test_shell_execute_answers_with_the_value(sidecar):
     hello(sidecar)
     answer = request(sidecar, "1", "shell.execute", {"session": "test/s", "code": "6 * 7", "timeout": 5})
     assert answer["ok"] is True
-    assert answer["result"]["output"] == {"value": "42", "value_type": "int"}
+    assert result_of(answer)["output"] == {"value": "42", "value_type": "int"}
+
+
+def test_a_result_comes_as_json_text(sidecar):
+    hello(sidecar)
+    answer = request(sidecar, "1", "routes.list", {"name": "book-detail"})
+    assert "result" not in answer
+    assert json.loads(answer[RESULT_JSON_KEY])["routes"][0]["name"] == "book-detail"
 
 
 def test_missing_app_answers_a_not_found_error_object(sidecar):
@@ -126,5 +140,5 @@ def test_cancel_interrupts_running_code_at_once(sidecar):
     sidecar.sendall(encode_frame({"type": "cancel", "id": "1", "reason": "timeout"}))
     answer = read_frame(sidecar)
     assert answer is not None
-    assert answer["result"]["output"]["exception"]["exc_type"] == "TimeoutError"
+    assert result_of(answer)["output"]["exception"]["exc_type"] == "TimeoutError"
     assert time.monotonic() - started < 5

@@ -166,3 +166,50 @@ describe("the supervisor, when the project's code changes", () => {
     await until("the prepared sidecar to be stopped", () => fake.sidecars[1]!.stopped);
   });
 });
+
+describe("the generation calls would run in (what cached answers are checked against)", () => {
+  test("is the current sidecar's, the one its calls report", async () => {
+    const setup = await supervised();
+    const outcome = await callAnsweredBy(setup, 1);
+    expect(setup.supervisor.currentGeneration()).toBe(outcome.generation);
+  });
+
+  test("is none once the project's code changed, until a call switches to the fresh sidecar", async () => {
+    const setup = await supervised();
+    const before = setup.supervisor.currentGeneration();
+    setup.supervisor.codeChanged(["app/urls.py"]);
+    expect(setup.supervisor.currentGeneration()).toBeUndefined();
+    setup.fake.ready(2);
+    const outcome = await callAnsweredBy(setup, 2);
+    expect(outcome.generation).not.toBe(before);
+    expect(setup.supervisor.currentGeneration()).toBe(outcome.generation);
+  });
+
+  test("sees a change the watcher has not reported yet", async () => {
+    const fake = fakeSource();
+    let pending: string[] = [];
+    const supervisor = createSupervisor(fake.source, {
+      flushChanges: () => {
+        if (pending.length) supervisor.codeChanged(pending);
+        pending = [];
+      },
+    });
+    defer(() => supervisor.stop());
+    fake.ready(1);
+    await supervisor.start();
+    expect(supervisor.currentGeneration()).toBe(1);
+    pending = ["app/views.py"];
+    expect(supervisor.currentGeneration()).toBeUndefined();
+  });
+
+  test("is none once the sidecar ended, and the next sidecar's after a call starts it", async () => {
+    const setup = await supervised();
+    setup.fake.sidecars[0]!.crash();
+    await setup.fake.sidecars[0]!.sidecar.ended;
+    expect(setup.supervisor.currentGeneration()).toBeUndefined();
+    setup.fake.ready(2);
+    const outcome = await callAnsweredBy(setup, 2);
+    expect(setup.supervisor.currentGeneration()).toBe(outcome.generation);
+    expect(outcome.generation).toBe(2);
+  });
+});

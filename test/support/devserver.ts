@@ -25,11 +25,11 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
   await until(what, check, ms);
 }
 
-/** The example project's real `runserver` (with the autoreloader), listening for MCP servers. */
-export async function startDevServer(runtimeDir = mkdtempSync(join(tmpdir(), "mcp-django-rt-"))): Promise<DevServer> {
+/** The example project's (or a copy's, in `cwd`) real `runserver` (with the autoreloader), listening for MCP servers. */
+export async function startDevServer(runtimeDir = mkdtempSync(join(tmpdir(), "mcp-django-rt-")), cwd = EXAMPLE): Promise<DevServer> {
   const port = freePort();
   const proc = Bun.spawn([VENV_PYTHON, "manage.py", "runserver", `127.0.0.1:${port}`], {
-    cwd: EXAMPLE,
+    cwd,
     env: { ...process.env, MCP_DJANGO_RUNTIME_DIR: runtimeDir, PYTHONUNBUFFERED: "1" },
     stdin: "ignore",
     stdout: "pipe",

@@ -10,6 +10,7 @@ import type {
   SettingsList,
 } from "../../src/contract/payloads.ts";
 import type { Commands } from "../../src/django/commands.ts";
+import type { Requests } from "../../src/django/requests.ts";
 import type { DjangoService } from "../../src/django/service.ts";
 import type { ExecuteOptions, ShellResult } from "../../src/django/shell.ts";
 import { NotFoundError } from "../../src/errors.ts";
@@ -159,6 +160,7 @@ export function fakeDjango(overrides: Partial<DjangoService> = {}): DjangoServic
     ...fakeLookups(),
     shell,
     commands,
+    requests: fakeRequests(),
     ...overrides,
   };
 }
@@ -213,5 +215,55 @@ function fakeLookups(): Pick<
       return { name, winner: source, candidates: [{ ...source, status: "winner" }] };
     },
     templates: async () => ({ templates: ["base.html"], count: 1, total: 1 }),
+  };
+}
+
+/** Canned request probes, log records and last errors: none recorded, and a probe of anything is a 200. */
+function fakeRequests(): Requests {
+  const mcp = { mode: "spawned" as const, pid: 1234 };
+  return {
+    async probe(request) {
+      if (request.user === "nobody") throw new NotFoundError("No user 'nobody': no accounts.User has username or primary key 'nobody'.");
+      return {
+        request: { method: request.method, path: request.path, host: "localhost", user: null, follow: false, commit: false },
+        status: 200,
+        reason: "OK",
+        redirect_chain: [],
+        view: null,
+        templates: [],
+        sql: { count: 0, time_ms: 0, listed: 0, queries: [], repeated: [] },
+        transaction: { aliases: ["default"], unguarded: [], writes: 0, committed: false, rolled_back: true },
+        mail: [],
+        headers: { "Content-Type": "text/plain" },
+        cookies: [],
+        body: { content_type: "text/plain", length: 2, text: "ok", truncated: false, as_text: false, omitted: null },
+        exception: null,
+        logs: [],
+        stdout: "",
+        stderr: "",
+        duration_ms: 1,
+        notes: [],
+      };
+    },
+    logs: async () => ({
+      source: "memory",
+      records: [],
+      files: [],
+      count: 0,
+      matched: 0,
+      buffered: 0,
+      capacity: 1000,
+      dropped: 0,
+      recording_since: "2026-12-01T10:00:00.000+00:00",
+      mcp,
+      note: null,
+    }),
+    lastError: async () => ({
+      error: null,
+      recorded: 0,
+      recording_since: "2026-12-01T10:00:00.000+00:00",
+      mcp,
+      note: "No unhandled request exception recorded since 2026-12-01T10:00:00.000+00:00.",
+    }),
   };
 }

@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--socket", required=True, help="Unix socket path to listen on")
     parser.add_argument("--parent-pid", type=int, help="exit when this process is no longer the parent")
     parser.add_argument("--pythonpath", action="append", default=[], help="directory to add to sys.path")
+    parser.add_argument(
+        "--read-only", choices=["on", "off", "auto"], help="read-only mode, in force before Django is set up"
+    )
     args = parser.parse_args(argv)
     sys.path[:0] = [os.path.abspath(path) for path in args.pythonpath]
 
@@ -45,11 +48,23 @@ def main(argv: list[str] | None = None) -> None:
         threading.Thread(
             target=_exit_when_orphaned, args=(args.parent_pid, args.socket), name="mcp-watchdog", daemon=True
         ).start()
+    if args.read_only is not None:
+        _prepare_read_only(args.read_only)
     # Set Django up while the MCP server connects and its client says hello.
     sidecar.serve_one_client(bootstrap.set_up_django())
     # Daemon threads may be blocked in socket calls: leave without waiting for them.
     sys.stdout.flush()
     os._exit(0)
+
+
+def _prepare_read_only(request: str) -> None:
+    """Connections the project opens while it loads (an AppConfig.ready() that queries) are
+    read-only too; the hello confirms the mode (see ``server``)."""
+    try:
+        from . import readonly_db
+    except ImportError:  # no Django here: the hello says so
+        return
+    readonly_db.prepare_process("on" if request == "on" else "off" if request == "off" else "auto")
 
 
 def _exit_when_orphaned(parent_pid: int, socket_path: str) -> None:

@@ -8,6 +8,7 @@ import socket
 import struct
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from . import forks
@@ -71,8 +72,9 @@ class Channel:
             raise OSError(f"process {os.getpid()} is a fork of the sidecar: the socket is not its own")
 
 
-def exchange_hello(channel: Channel, secret: str, about: dict[str, Any]) -> str | None:
-    """Check the client's hello (protocol and secret) and answer it with ``about`` this process.
+def exchange_hello(channel: Channel, secret: str, about: Callable[[dict[str, Any]], dict[str, Any]]) -> str | None:
+    """Check the client's hello (protocol and secret) and answer it with ``about(hello)``: this
+    process, and what the client's hello asked of it (read-only mode).
 
     Returns the client's id, or None when the client was refused.
     """
@@ -84,5 +86,5 @@ def exchange_hello(channel: Channel, secret: str, about: dict[str, Any]) -> str 
         log("refused a client without the right secret")
         channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "error": "wrong secret"})
         return None
-    channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "codec": CODEC_NAME, **about})
+    channel.send({"type": "hello", "protocol": PROTOCOL_VERSION, "codec": CODEC_NAME, **about(hello)})
     return str(hello.get("client", ""))

@@ -15,7 +15,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict, get_args
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
+
+# The key of a successful ``res`` whose result is sent as JSON text (stdlib ``json`` encodes a
+# large result many times faster than the pure-Python MessagePack codec, and the Bun side parses
+# it faster too); ``result`` (MessagePack) is kept for a result JSON can't carry.
+RESULT_JSON_KEY = "result_json"
 
 # The oldest Python the sidecar runs on. An older one exits at once, with this status and a line
 # on stderr saying so.
@@ -59,6 +64,10 @@ TEMPLATES_LIST = "templates.list"
 COMMANDS_LIST = "commands.list"
 COMMANDS_HELP = "commands.help"
 COMMANDS_RUN = "commands.run"
+REQUEST_PROBE = "request.probe"
+LOGS_LIST = "logs.list"
+ERRORS_LAST = "errors.last"
+SECRETS_VALUES = "secrets.values"
 
 
 # --- shapes on the wire besides operations ----------------------------------------------------
@@ -152,9 +161,18 @@ class _ShellExecuteRequiredResult(TypedDict):
     record: RunRecord
 
 
+class ReadOnlyInfo(TypedDict):
+    """Whether the database refuses the sidecar's writes (``--read-only``), and why."""
+
+    on: bool
+    why: str
+
+
 class ShellExecuteResult(_ShellExecuteRequiredResult, total=False):
     # Present when ``restore`` was run by this call: the statements that failed.
     restore_failures: list[RestoreFailure]
+    # Present while read-only mode is on.
+    read_only: ReadOnlyInfo
 
 
 class ShellResetArgs(TypedDict):
@@ -166,10 +184,14 @@ class SidecarInfo(TypedDict):
     pid: int
 
 
-class ProjectResult(TypedDict):
+class _ProjectRequiredResult(TypedDict):
     python: dict[str, Any]
     django: dict[str, Any]
     mcp: SidecarInfo
+
+
+class ProjectResult(_ProjectRequiredResult, total=False):
+    read_only: ReadOnlyInfo
 
 
 class AppSummary(TypedDict):
@@ -411,6 +433,105 @@ class TemplatesResult(TypedDict):
     total: int
 
 
+class SecretValue(TypedDict):
+    """A secret value of the project (a setting's, an environment variable's) and the name the MCP
+    server shows in its place."""
+
+    name: str
+    value: str
+
+
+class SecretsResult(TypedDict):
+    values: list[SecretValue]
+    # Why the settings could not be read (Django could not be set up): then only the environment's
+    # values are listed. None when they were read.
+    settings_error: str | None
+
+
+class _ProbeRequiredArgs(TypedDict):
+    # One of HTTP_METHODS.
+    method: str
+    path: str
+    timeout: float
+
+
+class ProbeArgs(_ProbeRequiredArgs, total=False):
+    headers: dict[str, str] | None
+    # Form fields: the query string of a GET, HEAD, OPTIONS or TRACE; the body of the others.
+    data: dict[str, Any] | None
+    # A JSON body, encoded already.
+    json_body: str | None
+    # A username (USERNAME_FIELD) or primary key to sign in as; None for anonymous.
+    user: str | int | None
+    follow: bool
+    commit: bool
+    html_as_text: bool
+    body_limit: int
+    limit: int
+
+
+class _ProbeRequiredResult(TypedDict):
+    request: dict[str, Any]
+    status: int | None
+    reason: str | None
+    redirect_chain: list[dict[str, Any]]
+    view: dict[str, Any] | None
+    templates: list[dict[str, Any]]
+    sql: dict[str, Any]
+    transaction: dict[str, Any]
+    mail: list[dict[str, Any]]
+    headers: dict[str, str]
+    cookies: list[str]
+    body: dict[str, Any] | None
+    exception: dict[str, Any] | None
+    logs: list[dict[str, Any]]
+    stdout: str
+    stderr: str
+    duration_ms: float
+    notes: list[str]
+
+
+class ProbeResult(_ProbeRequiredResult, total=False):
+    # Present when the request was interrupted, with the reason.
+    interrupted: CancelReason
+
+
+LogSource = Literal["memory", "files"]
+
+
+class LogsArgs(TypedDict, total=False):
+    # One of LogSource.
+    source: str
+    level: str | None
+    logger: str | None
+    contains: str | None
+    # Seconds since the epoch.
+    since: float | None
+    limit: int
+
+
+class LogsResult(TypedDict):
+    source: LogSource
+    records: list[dict[str, Any]]
+    files: list[dict[str, Any]]
+    count: int
+    matched: int
+    buffered: int
+    capacity: int
+    dropped: int
+    recording_since: str | None
+    mcp: SidecarInfo
+    note: str | None
+
+
+class LastErrorResult(TypedDict):
+    error: dict[str, Any] | None
+    recorded: int
+    recording_since: str | None
+    mcp: SidecarInfo
+    note: str | None
+
+
 @dataclass(frozen=True)
 class OpSpec:
     args: Any  # a TypedDict class; typing has no type for "any TypedDict class"
@@ -445,6 +566,10 @@ OPS: dict[str, OpSpec] = {
     COMMANDS_LIST: OpSpec(NoArgs, CommandsResult, _DJANGO_OP_ERRORS, needs_django=True),
     COMMANDS_HELP: OpSpec(CommandArgs, CommandHelpResult, _LOOKUP_OP_ERRORS, needs_django=True),
     COMMANDS_RUN: OpSpec(CommandRunArgs, CommandRunResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    REQUEST_PROBE: OpSpec(ProbeArgs, ProbeResult, _LOOKUP_OP_ERRORS, needs_django=True),
+    LOGS_LIST: OpSpec(LogsArgs, LogsResult, _DJANGO_OP_ERRORS, needs_django=True),
+    ERRORS_LAST: OpSpec(NoArgs, LastErrorResult, _DJANGO_OP_ERRORS, needs_django=True),
+    SECRETS_VALUES: OpSpec(NoArgs, SecretsResult, ("invalid_args", "failed", "unsendable"), needs_django=False),
 }
 
 
@@ -460,6 +585,7 @@ def describe() -> dict[str, Any]:
         "modes": list(MODES),
         "session_separator": SESSION_SEPARATOR,
         "http_methods": list(HTTP_METHODS),
+        "result_json_key": RESULT_JSON_KEY,
         "ops": {
             name: {
                 "args": {

@@ -16,7 +16,7 @@ from . import contract
 from .bootstrap import Context
 from .contract import ErrorObject, OpSpec
 from .errors import InvalidArguments, SetupFailed, SidecarError, UnknownOperation, describe_exception
-from .ops import commands, introspection, lookups, shell
+from .ops import commands, introspection, lookups, probe, secrets, shell
 
 Handler = Callable[[Any, Context], Mapping[str, Any]]
 
@@ -41,6 +41,10 @@ HANDLERS: dict[str, Handler] = {
     contract.COMMANDS_LIST: commands.list_commands,
     contract.COMMANDS_HELP: commands.command_help,
     contract.COMMANDS_RUN: commands.run_command,
+    contract.REQUEST_PROBE: probe.request_probe,
+    contract.LOGS_LIST: probe.logs_list,
+    contract.ERRORS_LAST: probe.errors_last,
+    contract.SECRETS_VALUES: secrets.secret_values,
 }
 
 

@@ -17,13 +17,23 @@ settings and cache options that only look like secrets (``AUTH_PASSWORD_VALIDATO
   given to secret-looking keys inline (``password=hunter2``, ``'token': 'abc'``, ``?api_key=abc``).
 
 The rest is shown as ``jsonable`` shows values.
+
+``secret_values()`` lists the secret *values* themselves, each with the name to show in their
+place: the MCP server hides them in everything it returns (shell output, tracebacks, command
+output), however they were printed. They are the strings under secret names anywhere in the
+settings, passwords in URLs and inline secrets in any setting's strings, and the values of
+secret-looking environment variables (and passwords in any variable's URLs). Values too short or
+too plain to be secrets (``MIN_SECRET_LENGTH``, numbers, paths that exist) are left out: hiding
+them would blank ordinary text.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from .jsonable import JSON, JsonConverter
 
@@ -127,3 +137,126 @@ class _Redactor(JsonConverter):
 
     def text(self, text: str) -> str:
         return redact_text(text)
+
+
+# --- the secret values themselves, for the MCP server to hide wherever they appear ----------------
+
+# Shorter values are not hidden: "1", "true" or "dev" would blank ordinary text.
+MIN_SECRET_LENGTH = 6
+
+# Environment variables that match the secret words but hold no secret (the working directory).
+NOT_SECRET_ENV_NAMES = frozenset({"PWD", "OLDPWD"})
+
+# Numbers, versions, dates, times, addresses: nothing worth hiding, and common in any output.
+_PLAIN_VALUE = re.compile(r"[\d\s.:,+\-/]*")
+
+# scheme://user:password@ — the userinfo, as in _URL_CREDENTIALS.
+_URL_USERINFO = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://(?P<userinfo>[^\s/?#]*)@")
+
+# How deep secret_values() looks into nested settings.
+_MAX_DEPTH = 8
+
+
+def url_passwords(text: str) -> list[str]:
+    """The passwords of the URLs in ``text`` (``redis://:pw@host``), as written and percent-decoded."""
+    if "://" not in text:
+        return []
+    passwords = []
+    for match in _URL_USERINFO.finditer(text):
+        _user, colon, password = match["userinfo"].partition(":")
+        if colon and password:
+            passwords.append(password)
+            if (decoded := unquote(password)) != password:
+                passwords.append(decoded)
+    return passwords
+
+
+def inline_secrets(text: str) -> list[str]:
+    """The values given to secret-looking keys in ``text`` (``password=hunter2``), unquoted."""
+    if ":" not in text and "=" not in text:
+        return []
+    values = []
+    position = 0
+    while (match := _INLINE_SECRET.search(text, position)) is not None:
+        if is_secret_name(match["key"]):
+            value = match["value"]
+            values.append(value[1:-1] if value[0] in "'\"" else value)
+            position = match.end()
+        else:
+            position = match.end("separator")
+    return values
+
+
+def is_secret_env_name(name: str) -> bool:
+    """Whether an environment variable's value is hidden, by the same rule as settings."""
+    return name.upper() not in NOT_SECRET_ENV_NAMES and is_secret_name(name)
+
+
+def secret_values(settings: object | None, environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The secret values of the running project, each with the name to show in its place.
+
+    From ``settings`` (``django.conf.settings``, or None when they can't be read): every string
+    under a secret name, however deep (``DATABASES.default.PASSWORD``,
+    ``SECRET_KEY_FALLBACKS[0]``), and the passwords in URLs and inline secrets of every other
+    string (``CACHES.default.LOCATION``). From ``environ``: the values of secret-looking
+    variables (``STRIPE_API_KEY``) and the passwords in any variable's URLs (``DATABASE_URL``).
+    Each value once, under the first name it was found by; values too short or too plain to be
+    secrets are left out.
+    """
+    found: dict[str, str] = {}
+
+    def add(name: str, value: str) -> None:
+        if _could_be_secret(value):
+            found.setdefault(value, name)
+
+    if settings is not None:
+        for name in setting_names(settings):
+            try:
+                value = getattr(settings, name)
+            except Exception:
+                continue
+            _collect(name, value, is_secret_name(name), add, 0, set())
+    for name, value in sorted(environ.items()):
+        if is_secret_env_name(name):
+            add(name, value)
+        for password in url_passwords(value):
+            add(name, password)
+    return [(name, value) for value, name in found.items()]
+
+
+def _could_be_secret(value: str) -> bool:
+    if len(value.strip()) < MIN_SECRET_LENGTH or _PLAIN_VALUE.fullmatch(value):
+        return False
+    try:
+        return not (os.path.isabs(value) and os.path.exists(value))
+    except (OSError, ValueError):  # a NUL, a name too long: no path
+        return True
+
+
+def _collect(
+    path: str, value: object, secret: bool, add: Callable[[str, str], None], depth: int, seen: set[int]
+) -> None:
+    """Adds the strings under ``path``: all of them when ``secret``, else their URL passwords and
+    inline secrets; nested dicts, lists, tuples and sets are walked, other objects left alone."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode()
+        except UnicodeDecodeError:
+            return
+    if isinstance(value, str):
+        if secret:
+            add(path, value)
+        for found in (*url_passwords(value), *inline_secrets(value)):
+            add(path, found)
+        return
+    if depth >= _MAX_DEPTH or id(value) in seen:
+        return
+    if isinstance(value, Mapping):
+        seen.add(id(value))
+        for key, item in list(value.items()):
+            inner = secret or (isinstance(key, str) and is_secret_name(key))
+            _collect(f"{path}.{key}", item, inner, add, depth + 1, seen)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        seen.add(id(value))
+        for index, item in enumerate(value):
+            _collect(f"{path}[{index}]", item, secret, add, depth + 1, seen)

@@ -16,10 +16,10 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from . import bootstrap, capture, dispatch, forks, interrupts, shell
+from . import bootstrap, capture, dispatch, forks, interrupts, logbook, shell
 from .bootstrap import Context, Setup
 from .channel import Channel, accept_same_user, exchange_hello, listen, log
-from .codec import CodecError
+from .codec import CodecError, result_fields
 from .contract import Mode
 from .errors import Unsendable
 from .framing import FrameError
@@ -39,6 +39,7 @@ class Sidecar:
 
     def serve_one_client(self, setup: Setup) -> None:
         """One MCP server connects; user code runs on this (the main) thread."""
+        _record_logs(setup)
         conn = accept_same_user(self.listener)
         self.listener.close()
         try:
@@ -48,6 +49,7 @@ class Sidecar:
 
     def serve_in_background(self, setup: Setup) -> None:
         """Any number of MCP servers, each on a thread of its own (inside a dev server)."""
+        _record_logs(setup)
         context = Context(self.mode, setup)
         threading.Thread(target=self._accept_forever, args=(context,), name="mcp-listener", daemon=True).start()
 
@@ -83,9 +85,20 @@ def start(mode: Mode, socket_path: str, secret: str) -> Sidecar:
     return Sidecar(mode, listen(socket_path), secret)
 
 
+def _record_logs(setup: Setup) -> None:
+    """Keep the project's log records and request exceptions for ``logs`` and ``last_error``,
+    from now on (Django has configured logging by now)."""
+    if setup.error is not None:
+        return
+    try:
+        logbook.install()
+    except Exception as exc:  # a convenience: never a reason not to serve
+        log(f"not recording logs: {exc}")
+
+
 def serve(channel: Channel, secret: str, context: Context) -> None:
     """Exchange hellos, then answer requests on this thread until the peer goes away."""
-    client = exchange_hello(channel, secret, context.describe())
+    client = exchange_hello(channel, secret, lambda hello: {**context.describe(), **_read_only(hello, context)})
     if client is None:
         return
     jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
@@ -104,6 +117,18 @@ def serve(channel: Channel, secret: str, context: Context) -> None:
     finally:
         # This connection's sessions only: a later connection of the same client has its own.
         shell.drop_connection(scope)
+
+
+def _read_only(hello: dict[str, Any], context: Context) -> dict[str, Any]:
+    """Read-only mode as the MCP server asks in its hello, in force from here on: for the whole
+    process, or inside a dev server for this connection's thread (and the threads it starts)."""
+    if context.setup.django is None:
+        return {}  # no Django, no database
+    from . import readonly, readonly_db
+
+    request, why = readonly.parse_request(hello.get("read_only"))
+    scope: readonly_db.Scope = "thread" if context.mode == "attached" else "process"
+    return {"read_only": readonly_db.enforce(request, why, scope)}
 
 
 def _read_loop(channel: Channel, scope: str, jobs: queue.Queue[dict[str, Any] | None], ended: threading.Event) -> None:
@@ -127,7 +152,7 @@ def _answer(request_id: str, request: dict[str, Any], key: str, context: Context
         result = _run(request, key, context)
     except BaseException as exc:  # KeyboardInterrupt and SystemExit from an op too: the sidecar stays up
         return {"type": "res", "id": request_id, "ok": False, "error": dispatch.error_object(exc)}
-    return {"type": "res", "id": request_id, "ok": True, "result": result}
+    return {"type": "res", "id": request_id, "ok": True, **result_fields(result)}
 
 
 def _run(request: dict[str, Any], key: str, context: Context) -> Mapping[str, Any]:

@@ -27,4 +27,9 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("orders/", include(("orders.urls", "orders"), namespace="orders")),
     path("api/", include("api.urls")),
+    path("debug/boom/", views.boom, name="boom"),
+    path("shelf/", views.shelf, name="shelf"),
+    path("tags/new/", views.create_tag, name="tag-create"),
+    path("contact/", views.contact, name="contact"),
+    path("account/", views.account, name="account"),
 ]

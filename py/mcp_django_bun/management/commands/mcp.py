@@ -70,6 +70,13 @@ class Command(BaseCommand):
         parser.add_argument("--port")
         parser.add_argument("--path")
         parser.add_argument("--debug", action="store_true")
+        parser.add_argument(
+            "--show-secrets", action="store_true", help="Don't hide the project's secret values in results"
+        )
+        parser.add_argument(
+            "--read-only", action="store_true", help="The database refuses every write of the shell, tools and commands"
+        )
+        parser.add_argument("--allow-writes", action="store_true", help="Turn read-only mode off")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The client's stream goes to the CLI alone. From here on this process writes to stderr,
@@ -86,6 +93,11 @@ class Command(BaseCommand):
         command += ["--python", sys.executable]
         if options["debug"]:
             command.append("--debug")
+        if options["show_secrets"]:
+            command.append("--show-secrets")
+        for flag in ("read_only", "allow_writes"):
+            if options[flag]:
+                command.append(f"--{flag.replace('_', '-')}")
 
         workdir = tempfile.mkdtemp(prefix="mcp-django-", dir=short_temporary_dir())
         socket_path = os.path.join(workdir, "sidecar.sock")

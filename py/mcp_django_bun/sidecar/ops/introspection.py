@@ -50,9 +50,14 @@ def _without_collection(handler: Callable[[Args, Context], Result]) -> Callable[
 
 
 def project(args: NoArgs, context: Context) -> ProjectResult:
+    from .. import readonly_db
     from ..introspection.project import describe_project
 
-    return describe_project(context.mode)
+    result = describe_project(context.mode)
+    read_only = readonly_db.current()
+    if read_only is not None:
+        result["read_only"] = read_only
+    return result
 
 
 def apps(args: NoArgs, context: Context) -> AppsResult:
