@@ -135,6 +135,18 @@ def test_a_write_is_rolled_back_and_said_so():
     assert any("rolled back" in note for note in result["notes"])
 
 
+def test_a_database_without_a_transaction_refuses_the_probe_and_nothing_is_sent(monkeypatch: pytest.MonkeyPatch):
+    def unreachable(using: str | None = None, **kwargs: Any) -> Any:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(probe.transaction, "atomic", unreachable)
+    before = Tag.objects.count()
+    with pytest.raises(probe.ProbeRefused, match="no transaction could be opened on default"):
+        request("POST", "/tags/new/", data={"name": "Probe Poetry"})
+    monkeypatch.undo()
+    assert Tag.objects.count() == before
+
+
 @pytest.mark.usefixtures("rolled_back")
 def test_commit_keeps_the_write():
     result = request("POST", "/tags/new/", data={"name": "Probe Poetry"}, commit=True)

@@ -3,7 +3,10 @@ in a thread of its own (as inside a dev server: the rest of the process keeps wr
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +31,8 @@ REFUSED = [
     ("postgresql", "CREATE TABLE t (a int)", "write"),
     ("postgresql", "TRUNCATE t", "write"),
     ("postgresql", "SET default_transaction_read_only = off", "mode"),
+    ("postgresql", 'SET "default_transaction_read_only" = off', "mode"),
+    ("postgresql", 'SET "transaction_read_only" = off', "mode"),
     ("postgresql", "set local transaction_read_only to off", "mode"),
     ("postgresql", "SET TRANSACTION READ WRITE", "mode"),
     ("postgresql", "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE", "mode"),
@@ -174,3 +179,20 @@ def test_a_read_only_thread_and_the_threads_it_starts_refuse_writes_while_others
     # This thread was never made read-only: its connection is not.
     assert readonly_db.current() is None
     assert in_thread(lambda: readonly_db.current()) is None
+
+
+def test_a_thread_cannot_turn_off_the_process_read_only_mode() -> None:
+    # In a process of its own: the mode, once on for the process, stays on for this test run too.
+    code = (
+        "import django; django.setup()\n"
+        "from mcp_django_bun.sidecar import readonly_db\n"
+        "readonly_db.enforce('on', '--read-only was given', 'process')\n"
+        "readonly_db.enforce('off', '', 'thread')\n"
+        "print(readonly_db.current())\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bookshop.settings", "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=settings.BASE_DIR
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "{'on': True, 'why': '--read-only was given'}"

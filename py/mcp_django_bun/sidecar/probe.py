@@ -94,6 +94,10 @@ _current: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("mcp_prob
 _project_backend = "django.core.mail.backends.smtp.EmailBackend"
 
 
+class ProbeRefused(Exception):
+    """A probe that could not promise to leave the databases as they were."""
+
+
 class ProbeEmailBackend(BaseEmailBackend):
     """``EMAIL_BACKEND`` while a probe runs: the probe's mail stays in its outbox; mail sent by
     other threads meanwhile (a dev server serving a browser) goes to the project's backend."""
@@ -282,6 +286,13 @@ class _Prober:
                 settings.__dict__.pop("EMAIL_BACKEND", None)  # a value another thread cached meanwhile
                 stack.enter_context(_templates_reported())
                 self._enter_transactions(stack)
+                if self.unguarded and not self.commit:
+                    # It might answer during the request: its writes could not be rolled back.
+                    failed = "; ".join(f"{item['alias']} ({item['error']})" for item in self.unguarded)
+                    raise ProbeRefused(
+                        f"no transaction could be opened on {failed}, so the request's writes there could not be"
+                        " rolled back: nothing was sent. Make the database reachable, or pass commit: true"
+                    )
                 client = Client(raise_request_exception=False, SERVER_NAME=self.host, HTTP_HOST=self.host)
                 if found_user is not None:
                     client.force_login(found_user)

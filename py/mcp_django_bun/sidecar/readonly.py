@@ -182,7 +182,8 @@ def _statement_refusal(text: str, code: str) -> str | None:
 def _switches_mode(text: str, code: str) -> bool:
     first = _first_word(code)
     if first in ("set", "reset", "begin", "start", "pragma"):
-        return bool(_MODE_SWITCH.search(code))
+        # The whole text: a quoted name (SET "transaction_read_only" = off) is the same setting.
+        return bool(_MODE_SWITCH.search(text))
     # set_config('default_transaction_read_only', 'off', false): the name is in a string.
     return "set_config" in code.lower() and bool(_MODE_SWITCH.search(text))
 

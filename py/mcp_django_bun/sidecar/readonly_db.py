@@ -141,7 +141,8 @@ def _install() -> _State:
             return process[0]
 
     def set_thread(thread: threading.Thread, info: ReadOnlyInfo) -> None:
-        was = threads.get(thread)
+        # A thread without a mode of its own has the process's: on stays on there too.
+        was = threads.get(thread) or process_info()
         threads[thread] = info if was is None or info["on"] or not was["on"] else was
 
     # Every connection wrapper made from now on, on any thread, checks at connect time.
