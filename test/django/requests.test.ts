@@ -1,36 +1,8 @@
 /** Requests and logs over the supervisor: what is refused before the sidecar, and what is sent to it. */
 import { describe, expect, test } from "bun:test";
-import type { OpName } from "../../src/contract/ops.ts";
 import { createRequests, sinceEpoch } from "../../src/django/requests.ts";
 import { InvalidArgumentError } from "../../src/errors.ts";
-import type { CallOptions, Supervisor } from "../../src/sidecar/supervisor.ts";
-
-interface SentCall {
-  op: OpName;
-  args: unknown;
-  options: CallOptions | undefined;
-}
-
-/** A supervisor that records each call and answers none: no sidecar is involved. */
-function recordingSupervisor(): { supervisor: Supervisor; sent: SentCall[] } {
-  const sent: SentCall[] = [];
-  const supervisor: Supervisor = {
-    start: async () => {
-      throw new Error("no sidecar in these tests");
-    },
-    mode: () => undefined,
-    active: () => false,
-    async call(op, args, options) {
-      sent.push({ op, args, options });
-      throw new Error("no sidecar in these tests");
-    },
-    codeChanged: () => undefined,
-    loadedAt: () => undefined,
-    currentGeneration: () => undefined,
-    stop: async () => undefined,
-  };
-  return { supervisor, sent };
-}
+import { recordingSupervisor } from "../support/recording-supervisor.ts";
 
 describe("a request probe", () => {
   test("data and json together are refused without reaching the sidecar", async () => {

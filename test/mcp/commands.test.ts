@@ -1,23 +1,11 @@
 /** list_commands, command_help and run_command over createServer() and the in-memory transport, with a fake Django service. */
-import { afterEach, describe, expect, test } from "bun:test";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { DjangoService } from "../../src/django/service.ts";
+import { describe, expect, test } from "bun:test";
 import { InvalidArgumentError, SidecarLostError } from "../../src/errors.ts";
 import { textOf } from "../support/client.ts";
 import { FAKE_COMMAND_HELP, fakeDjango } from "../support/fake-django.ts";
-import { connectInProcess, type InProcess } from "../support/in-process.ts";
+import { inProcessToolCaller } from "../support/in-process.ts";
 
-let connected: InProcess | undefined;
-
-afterEach(async () => {
-  await connected?.close();
-  connected = undefined;
-});
-
-async function call(django: DjangoService, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
-  connected = await connectInProcess(django);
-  return (await connected.client.callTool({ name, arguments: args })) as CallToolResult;
-}
+const call = inProcessToolCaller();
 
 describe("list_commands", () => {
   test("returns the commands with their count", async () => {

@@ -1,22 +1,12 @@
 /** request, logs and last_error over createServer() and the in-memory transport, with a fake Django service. */
-import { afterEach, describe, expect, test } from "bun:test";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { DjangoService } from "../../src/django/service.ts";
+import { describe, expect, test } from "bun:test";
+import { cleanupAfterEach } from "../support/cleanup.ts";
 import { textOf } from "../support/client.ts";
 import { fakeDjango } from "../support/fake-django.ts";
-import { connectInProcess, type InProcess } from "../support/in-process.ts";
+import { connectInProcess, inProcessToolCaller } from "../support/in-process.ts";
 
-let connected: InProcess | undefined;
-
-afterEach(async () => {
-  await connected?.close();
-  connected = undefined;
-});
-
-async function call(django: DjangoService, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
-  connected = await connectInProcess(django);
-  return (await connected.client.callTool({ name, arguments: args })) as CallToolResult;
-}
+const call = inProcessToolCaller();
+const defer = cleanupAfterEach();
 
 describe("request", () => {
   test("passes the request to the service with the defaults and a 30 s timeout", async () => {
@@ -63,7 +53,8 @@ describe("last_error", () => {
 
 describe("django://errors/last", () => {
   test("is the service's last error as JSON", async () => {
-    connected = await connectInProcess(fakeDjango());
+    const connected = await connectInProcess(fakeDjango());
+    defer(() => connected.close());
     const { contents } = await connected.client.readResource({ uri: "django://errors/last" });
     expect(JSON.parse((contents[0] as { text: string }).text)).toMatchObject({ error: null, recorded: 0 });
   });
