@@ -392,8 +392,10 @@ def _sqlite_read_only_uri(database: Any) -> str | None:
     return f"file:{quote(os.path.abspath(name))}?mode=ro"
 
 
-@functools.cache
-def _sqlite_cursor_class(base: Any) -> type:
+def _guarded_sqlite_executes(base: Any) -> dict[str, Any]:
+    """``execute``, ``executemany`` and ``executescript`` of ``base`` (a cursor or a connection
+    class), each checking its SQL with the guard first."""
+
     def execute(self: Any, sql: Any, *args: Any) -> Any:
         _refuse(sql, None, "sqlite")
         return base.execute(self, sql, *args)
@@ -406,7 +408,12 @@ def _sqlite_cursor_class(base: Any) -> type:
         _refuse(script, None, "sqlite")
         return base.executescript(self, script)
 
-    methods = {"execute": execute, "executemany": executemany, "executescript": executescript, "__module__": __name__}
+    return {"execute": execute, "executemany": executemany, "executescript": executescript}
+
+
+@functools.cache
+def _sqlite_cursor_class(base: Any) -> type:
+    methods = {**_guarded_sqlite_executes(base), "__module__": __name__}
     return type(f"ReadOnly{base.__name__}", (base,), methods)
 
 
@@ -417,25 +424,7 @@ def _sqlite_connection_class(base: Any) -> type:
     def cursor(self: Any, factory: type = sqlite3.Cursor) -> Any:
         return base.cursor(self, _sqlite_cursor_class(factory))
 
-    def execute(self: Any, sql: Any, *args: Any) -> Any:
-        _refuse(sql, None, "sqlite")
-        return base.execute(self, sql, *args)
-
-    def executemany(self: Any, sql: Any, *args: Any) -> Any:
-        _refuse(sql, None, "sqlite")
-        return base.executemany(self, sql, *args)
-
-    def executescript(self: Any, script: Any) -> Any:
-        _refuse(script, None, "sqlite")
-        return base.executescript(self, script)
-
-    methods = {
-        "cursor": cursor,
-        "execute": execute,
-        "executemany": executemany,
-        "executescript": executescript,
-        "__module__": __name__,
-    }
+    methods = {"cursor": cursor, **_guarded_sqlite_executes(base), "__module__": __name__}
     return type(f"ReadOnly{base.__name__}", (base,), methods)
 
 
