@@ -21,8 +21,8 @@ type Launch = { command: string; args: string[] };
 const DIRECT: Launch = { command: BUN, args: [CLI] };
 const AS_INSTALLED: Launch = { command: NODE_ENTRY, args: [] };
 
-async function timeOneStart(launch: Launch = DIRECT): Promise<StartTimes> {
-  const started = performance.now();
+/** A client connected to the server started as `launch`, in the example project. */
+async function connectLaunched(launch: Launch): Promise<{ client: Client; transport: StdioClientTransport }> {
   const transport = new StdioClientTransport({
     command: launch.command,
     args: [...launch.args, "--python", VENV_PYTHON],
@@ -32,6 +32,12 @@ async function timeOneStart(launch: Launch = DIRECT): Promise<StartTimes> {
   });
   const client = new Client({ name: "bench", version: "0" });
   await client.connect(transport);
+  return { client, transport };
+}
+
+async function timeOneStart(launch: Launch = DIRECT): Promise<StartTimes> {
+  const started = performance.now();
+  const { client } = await connectLaunched(launch);
   const initialize = performance.now() - started;
   await shell(client, "1 + 1");
   const firstShell = performance.now() - started;
@@ -74,15 +80,7 @@ async function timeHttpRoundTrips(): Promise<number[]> {
 
 /** Peak RSS of the process the client started, after a few calls: `node bin/mcp-django.mjs` stays beside Bun; the command itself is Bun. */
 async function peakRssOfStarted(launch: Launch): Promise<number> {
-  const transport = new StdioClientTransport({
-    command: launch.command,
-    args: [...launch.args, "--python", VENV_PYTHON],
-    cwd: EXAMPLE,
-    env: cliEnv(),
-    stderr: "ignore",
-  });
-  const client = new Client({ name: "bench", version: "0" });
-  await client.connect(transport);
+  const { client, transport } = await connectLaunched(launch);
   for (let i = 0; i < 20; i++) await shell(client, "1 + 1");
   const rss = peakRssMb(transport.pid!);
   await client.close();
@@ -104,9 +102,7 @@ export async function benchCore(): Promise<void> {
   const floor = median(floors);
   const firstShell = median(starts.map((start) => start.firstShell));
 
-  const transport = new StdioClientTransport({ command: BUN, args: [CLI, "--python", VENV_PYTHON], cwd: EXAMPLE, env: cliEnv(), stderr: "ignore" });
-  const client = new Client({ name: "bench", version: "0" });
-  await client.connect(transport);
+  const { client, transport } = await connectLaunched(DIRECT);
   const sidecarPid = Number((await shell(client, "import os\nos.getpid()")).output.value);
   const trips = await timeRoundTrips(client);
   await shell(client, "big = 'x' * 5_000_000\nlen(big)");
