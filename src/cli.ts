@@ -1,8 +1,14 @@
 #!/usr/bin/env bun
 import { defineCommand, runMain } from "citty";
+import { z } from "zod";
 import { serveArgs, serveCommand } from "./cli/serve.ts";
 import { showUsage } from "./cli/usage.ts";
 import { VERSION } from "./version.ts";
+
+// Zod compiles a parser for each object schema (with `new Function`) the first time it parses:
+// a cost paid at start-up for every schema of the SDK and ours (about 180 ms with the JIT off),
+// which calls this short never win back.
+z.config({ jitless: true });
 
 const main = defineCommand({
   meta: { name: "mcp-django", version: VERSION, description: "MCP server for a Django project (development only)" },

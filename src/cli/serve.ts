@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type ArgsDef, defineCommand, type ParsedArgs } from "citty";
 import { createActivity } from "../activity.ts";
 import type { ServerContext } from "../context.ts";
@@ -9,6 +8,7 @@ import { log, setDebug } from "../log.ts";
 import { createRedactor } from "../mcp/redact.ts";
 import { findProject } from "../project/launch.ts";
 import { type ProjectWatcher, watchProject } from "../project/watcher.ts";
+import { randomToken } from "../random.ts";
 import { createServer } from "../server.ts";
 import { lookUpDevServer } from "../sidecar/devserver.ts";
 import type { Hello, ReadOnlyRequest } from "../sidecar/protocol.ts";
@@ -176,7 +176,7 @@ async function serve(args: CliArgs): Promise<void> {
   const path = validatePath(args.path);
   const http = args.transport === "stdio" ? undefined : httpSettings(args, port, path);
   // Names this server's shell sessions in the sidecar, apart from other MCP servers attached to it.
-  const client = randomBytes(6).toString("hex");
+  const client = randomToken(6, "hex");
   let exit: (code: number) => Promise<never> = (code) => process.exit(code);
   const { source, label, project, codeRoots } = chooseSource(args, client, () => void exit(0), readOnlyRequest(args));
 
@@ -254,7 +254,7 @@ function httpSettings(args: CliArgs, port: number, path: string): HttpSettings {
   }
   if (remote && !args.auth) throw new ConfigError("--no-auth is only allowed on a loopback --host");
   const chosen = process.env.MCP_DJANGO_TOKEN;
-  const token = args.auth ? chosen || randomBytes(24).toString("base64url") : undefined;
+  const token = args.auth ? chosen || randomToken(24, "base64url") : undefined;
   return { transport: args.transport as "http" | "sse", host: args.host, port, path, token, tokenChosen: Boolean(chosen), sessionIdleMs: sessionIdleMs() };
 }
 

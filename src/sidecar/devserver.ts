@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
@@ -36,7 +35,7 @@ export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function projectKey(projectRoot: string): string {
-  return createHash("sha256").update(realpathSync(projectRoot)).digest("hex").slice(0, 16);
+  return new Bun.CryptoHasher("sha256").update(realpathSync(projectRoot)).digest("hex").slice(0, 16);
 }
 
 /** Private to this user, as the Python side made it: anything else may be someone's trap. */

@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { type SidecarMode, UNSUPPORTED_PYTHON_EXIT } from "../contract/constants.ts";
 import { SidecarStartError } from "../errors.ts";
 import { log } from "../log.ts";
+import { randomToken } from "../random.ts";
 import { connectSidecar, type SidecarConnection } from "./connection.ts";
 import { findDevServer, lookUpDevServer, type Registration } from "./devserver.ts";
 import type { ReadOnlyRequest } from "./protocol.ts";
@@ -39,7 +39,7 @@ function exitDescription(code: string): string {
 }
 
 async function spawn(launch: SidecarLaunch, client: string, signal: AbortSignal): Promise<Sidecar> {
-  const secret = randomBytes(24).toString("base64url");
+  const secret = randomToken(24, "base64url");
   const child = spawnSidecar(launch, secret);
   const onStop = () => child.kill();
   signal.addEventListener("abort", onStop, { once: true });

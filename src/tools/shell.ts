@@ -5,6 +5,7 @@ import { executionSchema } from "../contract/payloads.ts";
 import { runLong, timeoutSecondsInput } from "../mcp/long-calls.ts";
 import type { StrictMcpServer } from "../mcp/strict-server.ts";
 import { structuredResult, toolError, toolErrorFrom } from "../mcp/tool-results.ts";
+import { validated } from "../mcp/validated.ts";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -66,7 +67,8 @@ export function registerShellTool(server: StrictMcpServer, context: ServerContex
       }
       try {
         const options = { timeoutSeconds: timeout_seconds, signal: extra.signal };
-        return structuredResult(await runLong(extra, context.activity, () => shell.execute(extra.sessionId, code, options)));
+        // Built by typed code from the run the contract parsed: the SDK need not parse it again.
+        return structuredResult(validated(await runLong(extra, context.activity, () => shell.execute(extra.sessionId, code, options))));
       } catch (error) {
         return toolErrorFrom(error, "Running the code");
       }
