@@ -6,11 +6,13 @@
 # own ~40 MB of memory, and its start-up). Where it finds no such Bun, it hands this file to
 # Node (or Bun) as the module after this comment, which finds Bun the way npm resolves packages.
 
-# Bun's JIT off unless the environment says otherwise (BUN_JSC_useJIT=1): the server mostly
-# waits on its client and on Python, and the JIT's memory is about a third of the Bun process's
-# (npm run bench -- --compare; README, "Development").
-: "${BUN_JSC_useJIT=0}"
-export BUN_JSC_useJIT
+# Bun's JIT tiers off unless the environment says otherwise (set them to 1): the server mostly
+# waits on its client and on Python, and the compiled code's memory is about a third of the Bun
+# process's (npm run bench -- --compare; README, "Development"). Not BUN_JSC_useJIT=0: without
+# the JIT there is no bun:ffi, so no synchronous inotify, and a file saved just before a call
+# could be missed by it (src/project/inotify.ts).
+: "${BUN_JSC_useBaselineJIT=0}" "${BUN_JSC_useDFGJIT=0}" "${BUN_JSC_useFTLJIT=0}"
+export BUN_JSC_useBaselineJIT BUN_JSC_useDFGJIT BUN_JSC_useFTLJIT
 
 # This file, through the links npm makes to it (node_modules/.bin, a global bin folder).
 self=$0
@@ -23,6 +25,9 @@ while [ -L "$self" ]; do
 done
 root=$(cd "$(dirname "$self")/.." && pwd -P) || exit 1
 entry=$root/bin/mcp-django.mjs
+# The server: its source in a clone, the bundle `npm pack` builds (dist/) in the package.
+cli=$root/src/cli.ts
+[ -e "$cli" ] || cli=$root/dist/cli.js
 
 case $(uname -s) in Linux) os=linux ;; Darwin) os=darwin ;; *) os= ;; esac
 case $(uname -m) in x86_64 | amd64) arch=x64 ;; aarch64 | arm64) arch=aarch64 ;; *) arch= ;; esac
@@ -43,7 +48,7 @@ start() {
   # How a client should start us again (mcp-django install): this command, not Bun.
   MCP_DJANGO_LAUNCHER="[\"$entry\"]"
   export MCP_DJANGO_LAUNCHER
-  exec "$bun" "$root/src/cli.ts" "$@"
+  exec "$bun" "$cli" "$@"
 }
 
 # MCP_DJANGO_LAUNCHER is JSON: a path that would need escapes is left to Node.
@@ -70,7 +75,9 @@ import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+// As in the shell part above: the source in a clone, the bundle in the package.
+const source = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+const cli = existsSync(source) ? source : fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const require = createRequire(import.meta.url);
 
 /**
@@ -103,8 +110,10 @@ if (process.versions.bun) {
     stdio: "inherit",
     env: {
       ...process.env,
-      // As in the shell part above: the JIT off unless the environment says otherwise.
-      BUN_JSC_useJIT: process.env.BUN_JSC_useJIT ?? "0",
+      // As in the shell part above: the JIT's tiers off unless the environment says otherwise.
+      BUN_JSC_useBaselineJIT: process.env.BUN_JSC_useBaselineJIT ?? "0",
+      BUN_JSC_useDFGJIT: process.env.BUN_JSC_useDFGJIT ?? "0",
+      BUN_JSC_useFTLJIT: process.env.BUN_JSC_useFTLJIT ?? "0",
       MCP_DJANGO_LAUNCHER: JSON.stringify([process.execPath, fileURLToPath(import.meta.url)]),
     },
   });

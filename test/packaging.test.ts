@@ -134,6 +134,14 @@ describe("the npm package", () => {
     for (const hook of ["preinstall", "install", "postinstall", "prepare"]) expect(scripts[hook]).toBeUndefined();
   });
 
+  test("ships the server as the bundle npm pack builds, not its TypeScript source, and leaves no bundle in the repo", () => {
+    needsInstall();
+    expect(existsSync(join(installed, "dist", "cli.js"))).toBe(true);
+    expect(existsSync(join(installed, "src"))).toBe(false);
+    // A bundle in the clone could be run in place of the source a developer is editing.
+    expect(existsSync(join(REPO, "dist"))).toBe(false);
+  });
+
   test("ships its license", () => {
     needsInstall();
     expect(readFileSync(join(installed, "LICENSE"), "utf8")).toContain("MIT License");

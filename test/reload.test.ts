@@ -35,6 +35,11 @@ async function serveCopy(args: string[] = []): Promise<{ example: ExampleCopy; s
   return { example, server };
 }
 
+/** Adds the Book.shouted_title() method to the copy's catalog/models.py. */
+function addShoutedTitle(example: ExampleCopy): void {
+  example.edit("catalog/models.py", "    def __str__(self):\n        return self.title\n", `    def __str__(self):\n        return self.title\n${NEW_METHOD}`);
+}
+
 async function pid(client: Client): Promise<string> {
   return (await shell(client, "import os as _os\n_os.getpid()")).output.value!;
 }
@@ -56,11 +61,7 @@ describe("an edit to the project's code", () => {
     await shell(server.client, "x = 5");
     await shell(server.client, "from catalog.models import Book");
     await shell(server.client, "def f():\n    return Book.objects.count()");
-    example.edit(
-      "catalog/models.py",
-      "    def __str__(self):\n        return self.title\n",
-      `    def __str__(self):\n        return self.title\n${NEW_METHOD}`,
-    );
+    addShoutedTitle(example);
 
     const result = await shell(server.client, "(Book.objects.order_by('pk').first().shouted_title(), f())");
     expect(result.status).toBe("success");
@@ -227,11 +228,7 @@ describe("under python manage.py mcp", () => {
     await client.connect(transport);
     await shell(client, "from catalog.models import Book");
     const commandPid = await pid(client);
-    example.edit(
-      "catalog/models.py",
-      "    def __str__(self):\n        return self.title\n",
-      `    def __str__(self):\n        return self.title\n${NEW_METHOD}`,
-    );
+    addShoutedTitle(example);
 
     const result = await shell(client, "hasattr(Book, 'shouted_title')");
     expect(result.output.value).toBe("True");
@@ -247,11 +244,7 @@ describe("with --no-reload", () => {
     const { example, server } = await serveCopy(["--no-reload"]);
     await shell(server.client, "from catalog.models import Book");
     const before = await pid(server.client);
-    example.edit(
-      "catalog/models.py",
-      "    def __str__(self):\n        return self.title\n",
-      `    def __str__(self):\n        return self.title\n${NEW_METHOD}`,
-    );
+    addShoutedTitle(example);
     const result = await shell(server.client, "hasattr(Book, 'shouted_title')");
     expect(result.output.value).toBe("False");
     expect(result.notice).toBeUndefined();
@@ -300,5 +293,58 @@ describe("the session's history", () => {
     await server.client.callTool({ name: "shell", arguments: { action: "reset" } });
     const history = (await server.client.callTool({ name: "shell", arguments: { action: "history" } })) as CallToolResult;
     expect((history.structuredContent as { script: string }).script).toBe("# Shell session history: 0 steps\n");
+  });
+});
+
+describe("under the package's command (bin/mcp-django.mjs, as npx runs it: Bun's JIT tiers off)", () => {
+  /** The command's stderr up to its line saying how it watches the project, then the command is stopped. */
+  async function watchLine(env: Record<string, string> = {}): Promise<string> {
+    const example = copyExample();
+    defer(() => example.remove());
+    const proc = Bun.spawn([join(REPO, "bin", "mcp-django.mjs"), "--debug", "--project", example.root, "--python", VENV_PYTHON], {
+      env: cliEnv(env),
+      stdin: "pipe",
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    defer(() => proc.kill());
+    let stderr = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stderr) {
+      stderr += decoder.decode(chunk, { stream: true });
+      if (/watching the project's code with .*\n/.test(stderr)) break;
+    }
+    return stderr;
+  }
+
+  test("the watcher reads inotify, so a file saved just before a call is seen by it", async () => {
+    const stderr = await watchLine();
+    expect(stderr).toContain("watching the project's code with inotify");
+    expect(stderr).not.toContain("fs.watch");
+  });
+
+  test("with the JIT off altogether (no bun:ffi), it says that a save just before a call may be missed", async () => {
+    const stderr = await watchLine({ BUN_JSC_useJIT: "0" });
+    expect(stderr).toContain("watching the project's code with fs.watch, as inotify is unavailable");
+    expect(stderr).toContain("a file saved just before a call may only be seen by the call after it");
+  });
+
+  test("an edit is picked up by the next call", async () => {
+    const example = copyExample();
+    defer(() => example.remove());
+    const client = new Client({ name: "reload-test", version: "0" });
+    const transport = new StdioClientTransport({
+      command: join(REPO, "bin", "mcp-django.mjs"),
+      args: ["--project", example.root, "--python", VENV_PYTHON],
+      env: cliEnv(),
+      stderr: "ignore",
+    });
+    await client.connect(transport);
+    defer(() => client.close());
+    await shell(client, "from catalog.models import Book");
+    addShoutedTitle(example);
+    const result = await shell(client, "hasattr(Book, 'shouted_title')");
+    expect(result.output.value).toBe("True");
+    expect(result.notice).toContain("catalog/models.py");
   });
 });

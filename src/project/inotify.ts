@@ -70,17 +70,20 @@ function parse(buffer: Buffer, length: number, events: InotifyEvent[]): void {
   }
 }
 
-/** An inotify instance, or undefined where there is none (not Linux, no glibc, or too many instances). */
-export function openInotify(): Inotify | undefined {
+/**
+ * An inotify instance, or why there is none on this Linux (no glibc, no JIT for bun:ffi, too many
+ * instances); undefined elsewhere.
+ */
+export function openInotify(): Inotify | { unavailable: string } | undefined {
   if (process.platform !== "linux") return undefined;
   let libc: ReturnType<typeof bindLibc>;
   try {
     libc = bindLibc();
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { unavailable: (error as Error).message };
   }
   const fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd < 0) return undefined;
+  if (fd < 0) return { unavailable: "inotify_init1 failed (too many inotify instances?)" };
   const buffer = Buffer.alloc(BUFFER_BYTES);
   const bufferPointer = ptr(buffer);
   return {

@@ -141,10 +141,25 @@ function openFsWatch(): Inotify {
   };
 }
 
+/** inotify where there is one; else fs.watch, saying so where inotify was expected (Linux). */
+function openBackend(): Inotify {
+  const inotify = openInotify();
+  if (inotify && !("unavailable" in inotify)) {
+    log.debug("watching the project's code with inotify");
+    return inotify;
+  }
+  if (inotify) {
+    log.warn(
+      `watching the project's code with fs.watch, as inotify is unavailable (${inotify.unavailable}): a file saved just before a call may only be seen by the call after it`,
+    );
+  }
+  return openFsWatch();
+}
+
 export function watchProject(options: WatchOptions): ProjectWatcher {
   const quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
   const base = resolve(options.roots[0] ?? ".");
-  const backend = openInotify() ?? openFsWatch();
+  const backend = openBackend();
   const byWd = new Map<number, Watch>();
   const byPath = new Map<string, Watch>();
   const byReal = new Map<string, Watch>();

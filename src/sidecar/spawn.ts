@@ -1,4 +1,4 @@
-import { lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,8 +7,13 @@ import { log } from "../log.ts";
 import { isAlive } from "./pids.ts";
 import type { ReadOnlyRequest } from "./protocol.ts";
 
-/** The `py/` folder that ships next to `src/`: put on the sidecar's PYTHONPATH. */
-export const PY_ROOT = fileURLToPath(new URL("../../py", import.meta.url));
+const here = dirname(fileURLToPath(import.meta.url));
+/**
+ * The `py/` folder, put on the sidecar's PYTHONPATH. It sits beside `src/` in a clone (this module
+ * is src/sidecar/spawn.ts) and beside `dist/` in the package (this module is bundled into dist/).
+ */
+export const PY_ROOT =
+  [join(here, "..", "py"), join(here, "..", "..", "py")].find((dir) => existsSync(join(dir, "mcp_django_bun"))) ?? join(here, "..", "..", "py");
 
 export interface SidecarLaunch {
   python: string;
@@ -31,13 +36,13 @@ export interface SidecarProcess {
 
 /** The server's own secrets: the project's code (and whatever it runs) never sees them. */
 const SERVER_ONLY_ENV = ["MCP_DJANGO_TOKEN", "MCP_DJANGO_SIDECAR_SOCKET", "MCP_DJANGO_SIDECAR_SECRET"];
-/** Set for our own Bun by bin/mcp-django.mjs (JIT off): not for a Bun the project's code runs. */
-const OUR_BUN_ENV = ["BUN_JSC_useJIT"];
+/** Bun's engine options, set for our own Bun by bin/mcp-django.mjs (JIT tiers off): not for a Bun the project's code runs. */
+const OUR_BUN_ENV_PREFIX = "BUN_JSC_";
 
 /** The environment the project's Python runs in: ours without the server's secrets, with its settings and py/ on the path. */
 export function pythonEnv(launch: SidecarLaunch, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   return {
-    ...Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.includes(name) && !OUR_BUN_ENV.includes(name))),
+    ...Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.includes(name) && !name.startsWith(OUR_BUN_ENV_PREFIX))),
     DJANGO_SETTINGS_MODULE: launch.settingsModule,
     PYTHONPATH: [PY_ROOT, env.PYTHONPATH].filter(Boolean).join(delimiter),
   };

@@ -6,7 +6,9 @@
  * list_routes, the models listing, then the peak RSS of the server's whole process tree. Figures
  * are medians over the rounds; ratios are ours ÷ theirs. Targets are reported, not asserted.
  */
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -83,9 +85,32 @@ const projectArgs = (python: string, project: Project) => [
   project.root,
 ];
 
-/** Ours as clients start it: the package's command (npx, a global install), which execs Bun. */
-function oursAsInstalled(python: string): Server {
-  return { label: OURS, names: OUR_NAMES, launch: (project) => ({ command: `${REPO}bin/mcp-django.mjs`, args: projectArgs(python, project), env: {} }) };
+/**
+ * Ours as clients start it: the package's command (npx, a global install), which execs Bun on the
+ * bundle in the package. `root` is the package as `npm pack` makes it (packedPackage).
+ */
+function oursAsInstalled(python: string, root: string): Server {
+  return {
+    label: OURS,
+    names: OUR_NAMES,
+    launch: (project) => ({ command: join(root, "bin", "mcp-django.mjs"), args: projectArgs(python, project), env: {} }),
+  };
+}
+
+/**
+ * The package as npm installs it, in a temporary folder: `npm pack` (which builds dist/), unpacked,
+ * with the repo's node_modules as its dependencies. Removed with the folder returned.
+ */
+function packedPackage(): { root: string; folder: string } {
+  const folder = mkdtempSync(join(tmpdir(), "mcp-django-bench-"));
+  const packed = Bun.spawnSync(["npm", "pack", "--silent", "--pack-destination", folder], { cwd: REPO, stdout: "pipe", stderr: "pipe" });
+  if (!packed.success) throw new Error(`npm pack failed: ${packed.stderr.toString()}`);
+  const tarball = join(folder, packed.stdout.toString().trim().split("\n").pop() ?? "");
+  const unpacked = Bun.spawnSync(["tar", "xzf", tarball, "-C", folder], { stderr: "pipe" });
+  if (!unpacked.success) throw new Error(`could not unpack ${tarball}: ${unpacked.stderr.toString()}`);
+  const root = join(folder, "package");
+  symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
+  return { root, folder };
 }
 
 /** Ours as run from a clone: Bun on src/cli.ts, with Bun's defaults (extra flags or environment to compare). */
@@ -346,7 +371,7 @@ export async function benchCompare(python: string, rounds: number): Promise<void
   process.stdout.write(
     [
       "",
-      "Ours against the original mcp-django. ours: bin/mcp-django.mjs, the package's command (it execs Bun, JIT off);",
+      "Ours against the original mcp-django. ours: the package as npm pack makes it, by its command (which execs Bun, JIT tiers off, on the bundle);",
       `${OURS_DIRECT}: Bun on the source, JIT on (a clone's npm start). theirs: python -m mcp_django.`,
       `  ours:   ${describeInterpreter(VENV_PYTHON)}`,
       `  theirs: ${describeInterpreter(python)}`,
@@ -354,8 +379,16 @@ export async function benchCompare(python: string, rounds: number): Promise<void
     ].join("\n"),
   );
   const names = await discoverNames(python);
-  const servers = [oursAsInstalled(VENV_PYTHON), theirs(python, names), ours(VENV_PYTHON)];
+  const packed = packedPackage();
+  try {
+    const servers = [oursAsInstalled(VENV_PYTHON, packed.root), theirs(python, names), ours(VENV_PYTHON)];
+    await compareOn(servers, rounds);
+  } finally {
+    rmSync(packed.folder, { recursive: true, force: true });
+  }
+}
 
+async function compareOn(servers: Server[], rounds: number): Promise<void> {
   const example = exampleProject();
   reportProject(example, await benchProject(example, servers, rounds), EXAMPLE_TARGETS, rounds);
 

@@ -13,7 +13,7 @@ interface StartTimes {
   firstShell: number;
 }
 
-/** The package's command: run as npx and installs run it, its shell part execs Bun (JIT off); `node` runs it as the Node entry. */
+/** The package's command: run as npx and installs run it, its shell part execs Bun (JIT tiers off); `node` runs it as the Node entry. */
 const NODE_ENTRY = `${REPO}bin/mcp-django.mjs`;
 
 /** How the server is started: Bun on src/cli.ts, or the package's command. */
@@ -139,7 +139,7 @@ export async function benchCore(): Promise<void> {
     { name: `shell 1+1 round trip, Streamable HTTP (median of ${ROUND_TRIPS})`, value: median(httpTrips), unit: "ms" },
     { name: "HTTP round trip ÷ stdio round trip", value: median(httpTrips) / median(trips), unit: "x" },
     { name: "peak RSS, Bun process (bun src/cli.ts: JIT on)", value: bunRss, unit: "MB" },
-    { name: "peak RSS, Bun process (bin/mcp-django.mjs: JIT off)", value: installedBunRss, unit: "MB" },
+    { name: "peak RSS, Bun process (bin/mcp-django.mjs: JIT tiers off)", value: installedBunRss, unit: "MB" },
     { name: "peak RSS, Node's own process (node bin/mcp-django.mjs only)", value: nodeEntryRss, unit: "MB" },
     { name: "peak RSS, Python sidecar (after a 5 MB string)", value: pythonRss, unit: "MB" },
   ]);
