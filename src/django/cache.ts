@@ -7,9 +7,10 @@
  * An answer is kept with the generation of the sidecar that gave it, and served again only while
  * the supervisor says calls would still run in that generation (`currentGeneration()`, which
  * reads the watcher's pending changes first, so a file saved just before the call counts), and no
- * such code ran since. Errors are never kept. Answers are shared: callers must not mutate them.
+ * such code ran since. Errors are never kept. Answers are shared, and so frozen (deepFreeze).
  */
 import type { OpArgs, OpName, OpResult } from "../contract/ops.ts";
+import { deepFreeze } from "../frozen.ts";
 import type { CallOptions, CallOutcome, Supervisor } from "../sidecar/supervisor.ts";
 
 /** Ops answered from the cache: they read the project's code, not its database, templates or logs. */
@@ -127,7 +128,7 @@ export function createIntrospectionCache(supervisor: Supervisor, maxItems = MAX_
     }
     const startedIn = epoch;
     const outcome = await supervisor.call(op, args, options);
-    if (epoch === startedIn) keep(key, { generation: outcome.generation, epoch, value: outcome.result, weight: weigh(outcome.result) });
+    if (epoch === startedIn) keep(key, { generation: outcome.generation, epoch, value: deepFreeze(outcome.result), weight: weigh(outcome.result) });
     return outcome;
   };
 

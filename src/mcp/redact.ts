@@ -156,6 +156,10 @@ function compile(secrets: Iterable<Secret>): Matcher | undefined {
   return { pattern: new RegExp(alternatives.join("|"), "g"), names };
 }
 
+/** Strings this long are remembered once redacted: the text of a large answer, sent again. */
+const LONG_TEXT = 64 * 1024;
+const LONG_TEXTS_KEPT = 8;
+
 /** Hides the project's secret values in strings, and in every string of a JSON value. */
 export interface Redactor {
   /** Values to hide from now on (those already known stay hidden); returns how many were new. */
@@ -174,20 +178,46 @@ export function createRedactor(options: { enabled?: boolean } = {}): Redactor {
   const secrets = new Map<string, string>();
   let matcher: Matcher | undefined;
   let stale = false;
+  // What a large answer sent again (a cached list) needs no second pass for, while the secrets
+  // stay the same: frozen objects found holding none (src/frozen.ts), long strings redacted already.
+  let clean = new WeakSet<object>();
+  let long = new Map<string, string>();
 
-  const text = (input: string): string => {
-    if (stale) {
-      matcher = compile([...secrets].map(([value, name]) => ({ name, value })));
-      stale = false;
-    }
+  /** Called first by every redaction: the matcher for the values known now, and memos for it. */
+  const refresh = () => {
+    if (!stale) return;
+    matcher = compile([...secrets].map(([value, name]) => ({ name, value })));
+    stale = false;
+    clean = new WeakSet();
+    long = new Map();
+  };
+
+  const replace = (input: string): string => {
     if (!matcher || input.length < MIN_SECRET_LENGTH) return input;
     const { pattern, names } = matcher;
     return input.replace(pattern, (form) => redactedMark(names.get(form) ?? "secret"));
   };
 
+  const text = (input: string): string => {
+    if (input.length < LONG_TEXT) return replace(input);
+    const known = long.get(input);
+    if (known !== undefined) return known;
+    const redacted = replace(input);
+    if (long.size >= LONG_TEXTS_KEPT) long.delete(long.keys().next().value as string);
+    long.set(input, redacted);
+    return redacted;
+  };
+
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return text(value);
     if (typeof value !== "object" || value === null) return value;
+    if (clean.has(value)) return value;
+    const redacted = walkObject(value);
+    if (redacted === value && Object.isFrozen(value)) clean.add(value);
+    return redacted;
+  };
+
+  const walkObject = (value: object): unknown => {
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;
       value.forEach((item, index) => {
@@ -225,7 +255,14 @@ export function createRedactor(options: { enabled?: boolean } = {}): Redactor {
     get size() {
       return secrets.size;
     },
-    text,
-    value: <T>(value: T): T => (enabled && (secrets.size > 0 || stale) ? (walk(value) as T) : value),
+    text(input) {
+      refresh();
+      return text(input);
+    },
+    value<T>(value: T): T {
+      if (!enabled || (secrets.size === 0 && !stale)) return value;
+      refresh();
+      return walk(value) as T;
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { deepFreeze } from "../frozen.ts";
 import { describeFailure } from "./failures.ts";
 
 /** A tool error the model can act on: `isError`, and a message saying what to do. */
@@ -18,4 +19,29 @@ export function structuredResult<T extends object>(payload: T, summary?: string)
 /** Every tool's failures, mapped once: `isError` with a message that says what happened and what to do. */
 export function toolErrorFrom(error: unknown, doing: string): CallToolResult {
   return toolError(describeFailure(error, doing));
+}
+
+const answers = new WeakMap<object, Map<string, CallToolResult>>();
+/** Pages of one list kept: a client paging through it asks for each once. */
+const ANSWERS_KEPT_PER_SOURCE = 16;
+
+/**
+ * The answer `build` makes from `source`, made once per `key` while `source` is frozen (an answer
+ * of the introspection cache, src/django/cache.ts): a large list asked for again is sent as it
+ * was, not serialised and redacted again (the redactor remembers frozen answers it found clean).
+ */
+export function answerFrom(source: object, key: string, build: () => CallToolResult): CallToolResult {
+  if (!Object.isFrozen(source)) return build();
+  let byKey = answers.get(source);
+  if (!byKey) {
+    byKey = new Map();
+    answers.set(source, byKey);
+  }
+  let answer = byKey.get(key);
+  if (!answer) {
+    answer = deepFreeze(build());
+    if (byKey.size >= ANSWERS_KEPT_PER_SOURCE) byKey.delete(byKey.keys().next().value as string);
+    byKey.set(key, answer);
+  }
+  return answer;
 }

@@ -5,7 +5,7 @@ import { HTTP_METHODS } from "../contract/constants.ts";
 import { type Route, type RouteList, routeListSchema, routeSchema } from "../contract/payloads.ts";
 import { describePage, PAGE_SIZE, pageInput, pageOf, pageOutput } from "../mcp/paging.ts";
 import type { StrictMcpServer } from "../mcp/strict-server.ts";
-import { structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
+import { answerFrom, structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
 import { validated } from "../mcp/validated.ts";
 
 export const listRoutesInput = {
@@ -96,7 +96,7 @@ export function registerListRoutesTool(server: StrictMcpServer, context: ServerC
       try {
         const list = await context.django.routes({ method, name, pattern }, extra.signal);
         // Built from routes the contract parsed: not parsed again against the output schema.
-        return structuredResult(validated(routePage(list, { offset, limit, summary })));
+        return answerFrom(list, `${offset} ${limit} ${summary}`, () => structuredResult(validated(routePage(list, { offset, limit, summary }))));
       } catch (error) {
         return toolErrorFrom(error, "Listing the routes");
       }

@@ -1,9 +1,11 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { log } from "../log.ts";
+import { collectAfterLargeWrite } from "./collect.ts";
 import { type ErrorReply, errorReply, INVALID_REQUEST, idFromEdges, PARSE_ERROR, toMessage } from "./jsonrpc.ts";
 import { maxMessageBytes, tooLargeMessage } from "./limits.ts";
 import { BoundedLines, type Line } from "./lines.ts";
+import { serializeMessage } from "./serialize.ts";
 
 /**
  * Newline-delimited JSON-RPC on a pair of streams, in place of the SDK's StdioServerTransport:
@@ -16,7 +18,9 @@ export function stdioTransport(limit: number, stdin: NodeJS.ReadableStream = pro
 
   const write = (value: unknown) =>
     new Promise<void>((resolve) => {
-      if (stdout.write(`${JSON.stringify(value)}\n`)) resolve();
+      const line = `${serializeMessage(value)}\n`;
+      collectAfterLargeWrite(line.length);
+      if (stdout.write(line)) resolve();
       else stdout.once("drain", resolve);
     });
 

@@ -52,6 +52,15 @@ describe("the introspection cache", () => {
     expect(sent).toHaveLength(1);
   });
 
+  test("freezes the answers it keeps: they are shared by every later call", async () => {
+    const { supervisor } = fakeSupervisor();
+    const cached = createIntrospectionCache(supervisor).supervisor;
+    const { result } = await cached.call("routes.list", {});
+    expect(Object.isFrozen(result)).toBe(true);
+    expect(Object.isFrozen(result.routes)).toBe(true);
+    expect(() => (result.routes as unknown[]).push({})).toThrow(TypeError);
+  });
+
   test("keeps answers to different arguments apart", async () => {
     const { supervisor } = fakeSupervisor();
     const cached = createIntrospectionCache(supervisor).supervisor;

@@ -135,6 +135,27 @@ describe("every string of a value", () => {
     expect(growing.text(`${KEY} sk_test_123456789`)).toBe(`${KEY_MARK} ${redactedMark("STRIPE_API_KEY")}`);
   });
 
+  test("a frozen answer sent again is redacted for a value added since it was first sent", () => {
+    const growing = createRedactor();
+    growing.add([SECRETS[0] as Secret]);
+    const answer = Object.freeze({ routes: Object.freeze([Object.freeze({ name: "home", note: `x ${TRICKY}` })]) });
+    expect(growing.value(answer)).toBe(answer);
+    expect(growing.value(answer)).toBe(answer);
+    growing.add([SECRETS[1] as Secret]);
+    expect(growing.value(answer) as unknown).toEqual({ routes: [{ name: "home", note: `x ${TRICKY_MARK}` }] });
+  });
+
+  test("a long text sent again is redacted alike, and for a value added since", () => {
+    const growing = createRedactor();
+    growing.add([SECRETS[0] as Secret]);
+    const long = `${"a".repeat(70_000)} ${KEY} ${TRICKY}`;
+    const once = growing.text(long);
+    expect(once).toBe(`${"a".repeat(70_000)} ${KEY_MARK} ${TRICKY}`);
+    expect(growing.text(long)).toBe(once);
+    growing.add([SECRETS[1] as Secret]);
+    expect(growing.text(long)).toBe(`${"a".repeat(70_000)} ${KEY_MARK} ${TRICKY_MARK}`);
+  });
+
   test("the forms of a value are built once per value, each different", () => {
     const forms = secretForms(TRICKY);
     expect(new Set(forms).size).toBe(forms.length);
