@@ -1,9 +1,9 @@
-import { createConnection, type Socket } from "node:net";
 import { type CancelReason, PROTOCOL_VERSION, RESULT_JSON_KEY } from "../contract/constants.ts";
 import { FrameError, NotFoundError, ProjectError, SidecarLostError, SidecarProtocolError, SidecarStartError, StateMissingError } from "../errors.ts";
 import { log } from "../log.ts";
 import { createFrameDecoder, encodeFrame } from "./framing.ts";
 import { type Hello, helloSchema, incomingSchema, type ReadOnlyRequest, type SidecarEvent, type WireError } from "./protocol.ts";
+import { openSidecarSocket, type SidecarSocket, type SocketHandlers } from "./socket.ts";
 
 export interface PendingRequest {
   id: string;
@@ -56,22 +56,11 @@ export function answerResult(answer: { [RESULT_JSON_KEY]?: string; result?: Reco
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function openSocket(path: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ path });
-    socket.once("connect", () => {
-      socket.removeListener("error", reject);
-      resolve(socket);
-    });
-    socket.once("error", reject);
-  });
-}
-
 /** Connect, retrying while the sidecar is still binding its socket. */
-async function openWhenListening(path: string, gaveUp: () => string | undefined): Promise<Socket> {
+async function openWhenListening(path: string, handlers: SocketHandlers, gaveUp: () => string | undefined): Promise<SidecarSocket> {
   for (;;) {
     try {
-      return await openSocket(path);
+      return await openSidecarSocket(path, handlers);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ECONNREFUSED") throw error;
@@ -101,7 +90,6 @@ export async function connectSidecar(
   gaveUp: () => string | undefined,
   abandoned: Promise<string>,
 ): Promise<SidecarConnection> {
-  const socket = await openWhenListening(path, gaveUp);
   const waiters = new Map<string, Waiter>();
   let nextId = 1;
   let closedReason = "the Python sidecar closed the connection";
@@ -126,28 +114,33 @@ export async function connectSidecar(
   };
 
   const feed = createFrameDecoder(dispatch);
-  socket.on("data", (chunk: Buffer) => {
-    try {
-      feed(chunk);
-    } catch (error) {
-      closedReason = `the sidecar connection broke: ${(error as Error).message}`;
-      socket.destroy();
-    }
-  });
-
+  let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => {
-    socket.once("close", () => {
-      for (const waiter of waiters.values()) waiter.reject(new SidecarLostError(closedReason));
-      waiters.clear();
-      resolve();
-    });
+    markClosed = resolve;
   });
-  socket.on("error", (error) => {
-    closedReason = `the sidecar connection failed: ${error.message}`;
-  });
+  const socket: SidecarSocket = await openWhenListening(
+    path,
+    {
+      data(chunk) {
+        try {
+          feed(chunk);
+        } catch (error) {
+          closedReason = `the sidecar connection broke: ${(error as Error).message}`;
+          socket.close();
+        }
+      },
+      close(error) {
+        if (error) closedReason = `the sidecar connection failed: ${error.message}`;
+        for (const waiter of waiters.values()) waiter.reject(new SidecarLostError(closedReason));
+        waiters.clear();
+        markClosed();
+      },
+    },
+    gaveUp,
+  );
 
   const send = (message: unknown) => {
-    if (!socket.destroyed) socket.write(encodeFrame(message));
+    if (!socket.closed) socket.write(encodeFrame(message));
   };
 
   const helloMessage = new Promise<unknown>((resolve) => {
@@ -159,13 +152,13 @@ export async function connectSidecar(
     closed.then(() => Promise.reject(new SidecarStartError(closedReason))),
     abandoned.then((reason) => Promise.reject(new SidecarStartError(reason))),
   ]).catch((error: Error) => {
-    socket.destroy();
+    socket.close();
     throw error;
   });
   onHello = undefined;
   const hello = helloSchema.safeParse(first);
   if (!hello.success || hello.data.protocol !== PROTOCOL_VERSION || hello.data.error) {
-    socket.destroy();
+    socket.close();
     const detail = hello.success ? (hello.data.error ?? `protocol ${hello.data.protocol}`) : hello.error.message;
     throw new SidecarStartError(`the sidecar's hello was not understood (${detail})`, true);
   }
@@ -176,7 +169,7 @@ export async function connectSidecar(
     request(op, args, onEvent) {
       const id = String(nextId++);
       const result = new Promise<Record<string, unknown>>((resolve, reject) => {
-        if (socket.destroyed) return reject(new SidecarLostError(closedReason));
+        if (socket.closed) return reject(new SidecarLostError(closedReason));
         waiters.set(id, { resolve, reject, onEvent });
         try {
           send({ type: "req", id, op, args });
@@ -192,7 +185,7 @@ export async function connectSidecar(
     },
     close() {
       closedReason = "the connection to the sidecar was closed";
-      socket.destroy();
+      socket.close();
     },
   };
 }
