@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { deepFreeze } from "../src/frozen.ts";
+import { deepFreeze, isDeeplyFrozen } from "../src/frozen.ts";
 
 test("deepFreeze freezes the value and every object and array in it, and returns it", () => {
   const value = { routes: [{ view: { bases: ["View"] } }], total: 1 };
@@ -14,4 +14,12 @@ test("deepFreeze leaves strings, numbers and null as they are", () => {
   expect(deepFreeze("text")).toBe("text");
   expect(deepFreeze(3)).toBe(3);
   expect(deepFreeze(null)).toBeNull();
+});
+
+test("isDeeplyFrozen is true for what deepFreeze froze, not for a value frozen only on the surface", () => {
+  expect(isDeeplyFrozen(deepFreeze({ list: [1] }))).toBe(true);
+  const surface = Object.freeze({ list: [1] });
+  expect(isDeeplyFrozen(surface)).toBe(false);
+  expect(isDeeplyFrozen(deepFreeze(surface))).toBe(true);
+  expect(Object.isFrozen(surface.list)).toBe(true);
 });

@@ -128,7 +128,9 @@ export function createIntrospectionCache(supervisor: Supervisor, maxItems = MAX_
     }
     const startedIn = epoch;
     const outcome = await supervisor.call(op, args, options);
-    if (epoch === startedIn) keep(key, { generation: outcome.generation, epoch, value: deepFreeze(outcome.result), weight: weigh(outcome.result) });
+    // Frozen whether kept or not: a caller that mutated an answer would fail every time, not only when it was kept.
+    deepFreeze(outcome.result);
+    if (epoch === startedIn) keep(key, { generation: outcome.generation, epoch, value: outcome.result, weight: weigh(outcome.result) });
     return outcome;
   };
 

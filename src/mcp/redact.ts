@@ -16,6 +16,7 @@
  * ("postgres", "django", "hunter2": a development password) is hidden only where it stands alone,
  * not inside a longer name ("postgresql", "django.db"), or it would blank ordinary text.
  */
+import { isDeeplyFrozen } from "../frozen.ts";
 
 /** A secret value, and the name shown in its place (`SECRET_KEY`, `DATABASES.default.PASSWORD`). */
 export interface Secret {
@@ -156,10 +157,6 @@ function compile(secrets: Iterable<Secret>): Matcher | undefined {
   return { pattern: new RegExp(alternatives.join("|"), "g"), names };
 }
 
-/** Strings this long are remembered once redacted: the text of a large answer, sent again. */
-const LONG_TEXT = 64 * 1024;
-const LONG_TEXTS_KEPT = 8;
-
 /** Hides the project's secret values in strings, and in every string of a JSON value. */
 export interface Redactor {
   /** Values to hide from now on (those already known stay hidden); returns how many were new. */
@@ -178,10 +175,9 @@ export function createRedactor(options: { enabled?: boolean } = {}): Redactor {
   const secrets = new Map<string, string>();
   let matcher: Matcher | undefined;
   let stale = false;
-  // What a large answer sent again (a cached list) needs no second pass for, while the secrets
-  // stay the same: frozen objects found holding none (src/frozen.ts), long strings redacted already.
+  // Deeply frozen values (a cached answer sent again: src/frozen.ts) found holding no secret,
+  // while the secrets stay the same: not walked again.
   let clean = new WeakSet<object>();
-  let long = new Map<string, string>();
 
   /** Called first by every redaction: the matcher for the values known now, and memos for it. */
   const refresh = () => {
@@ -189,23 +185,12 @@ export function createRedactor(options: { enabled?: boolean } = {}): Redactor {
     matcher = compile([...secrets].map(([value, name]) => ({ name, value })));
     stale = false;
     clean = new WeakSet();
-    long = new Map();
-  };
-
-  const replace = (input: string): string => {
-    if (!matcher || input.length < MIN_SECRET_LENGTH) return input;
-    const { pattern, names } = matcher;
-    return input.replace(pattern, (form) => redactedMark(names.get(form) ?? "secret"));
   };
 
   const text = (input: string): string => {
-    if (input.length < LONG_TEXT) return replace(input);
-    const known = long.get(input);
-    if (known !== undefined) return known;
-    const redacted = replace(input);
-    if (long.size >= LONG_TEXTS_KEPT) long.delete(long.keys().next().value as string);
-    long.set(input, redacted);
-    return redacted;
+    if (!matcher || input.length < MIN_SECRET_LENGTH) return input;
+    const { pattern, names } = matcher;
+    return input.replace(pattern, (form) => redactedMark(names.get(form) ?? "secret"));
   };
 
   const walk = (value: unknown): unknown => {
@@ -213,7 +198,7 @@ export function createRedactor(options: { enabled?: boolean } = {}): Redactor {
     if (typeof value !== "object" || value === null) return value;
     if (clean.has(value)) return value;
     const redacted = walkObject(value);
-    if (redacted === value && Object.isFrozen(value)) clean.add(value);
+    if (redacted === value && isDeeplyFrozen(value)) clean.add(value);
     return redacted;
   };
 

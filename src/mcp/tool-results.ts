@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { deepFreeze } from "../frozen.ts";
+import { deepFreeze, isDeeplyFrozen } from "../frozen.ts";
 import { describeFailure } from "./failures.ts";
 
 /** A tool error the model can act on: `isError`, and a message saying what to do. */
@@ -26,12 +26,13 @@ const answers = new WeakMap<object, Map<string, CallToolResult>>();
 const ANSWERS_KEPT_PER_SOURCE = 16;
 
 /**
- * The answer `build` makes from `source`, made once per `key` while `source` is frozen (an answer
- * of the introspection cache, src/django/cache.ts): a large list asked for again is sent as it
- * was, not serialised and redacted again (the redactor remembers frozen answers it found clean).
+ * The answer `build` makes from `source`, made once per `key` while `source` is deeply frozen (an
+ * answer of the introspection cache, src/django/cache.ts), and frozen itself: a large list asked
+ * for again is not rebuilt, and the parts of it the SDK passes on unchanged are neither redacted
+ * (src/mcp/redact.ts) nor, over stdio, serialised (src/transports/serialize.ts) again.
  */
 export function answerFrom(source: object, key: string, build: () => CallToolResult): CallToolResult {
-  if (!Object.isFrozen(source)) return build();
+  if (!isDeeplyFrozen(source)) return build();
   let byKey = answers.get(source);
   if (!byKey) {
     byKey = new Map();

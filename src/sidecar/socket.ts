@@ -36,13 +36,20 @@ export async function openSidecarSocket(path: string, handlers: SocketHandlers):
     }
   };
 
+  let opened = false;
   const socket = await Bun.connect({
     unix: path,
     socket: {
+      open: () => {
+        opened = true;
+      },
       data: (_socket, chunk) => handlers.data(chunk),
       drain: flush,
+      // Only for a socket that opened: a failed attempt is the caller's to retry.
       close: (_socket, error) => {
+        if (!opened) return;
         closed = true;
+        queued.length = 0;
         handlers.close(error);
       },
     },
@@ -55,8 +62,10 @@ export async function openSidecarSocket(path: string, handlers: SocketHandlers):
       if (queued.length === 1) flush(socket);
     },
     close() {
-      // At once, as a broken frame or a stop asks: what is queued is dropped.
+      // At once, as a broken frame or a stop asks: what is queued is dropped, nothing more is sent.
+      queued.length = 0;
       if (!closed) socket.terminate();
+      closed = true;
     },
     get closed() {
       return closed;

@@ -36,7 +36,7 @@ function tokenMatches(header: string | null, token: string): boolean {
   if (!presented) return false;
   const a = Buffer.from(presented);
   const b = Buffer.from(token);
-  // Bun's Web Crypto has it: no node:crypto on the start-up path.
+  // Bun's global crypto has it (a Bun extension to Web Crypto): no node:crypto on the start-up path.
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 

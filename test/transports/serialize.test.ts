@@ -19,6 +19,8 @@ describe("serializeMessage writes what JSON.stringify writes", () => {
       { jsonrpc: "2.0", id: 7, result: { content: [{ type: "text", text: "x" }], structuredContent: deepFreeze({ routes: routes(3) }) } },
     ],
     ["a long string", { text: "é".repeat(70_000) }],
+    ["a sparse array: its holes are null", Object.assign(new Array(3), { 0: 1, 2: 3 })],
+    ["a plain object with its own toJSON", { outer: { toJSON: () => "replaced" } }],
     ["a large frozen list", { id: 1, result: deepFreeze({ routes: routes(2_000) }) }],
   ];
   for (const [name, value] of cases) {
