@@ -9,14 +9,12 @@ import { createRedactor } from "../mcp/redact.ts";
 import { findProject } from "../project/launch.ts";
 import { type ProjectWatcher, watchProject } from "../project/watcher.ts";
 import { randomToken } from "../random.ts";
-import { createServer } from "../server.ts";
 import { lookUpDevServer } from "../sidecar/devserver.ts";
 import type { Hello, ReadOnlyRequest } from "../sidecar/protocol.ts";
 import { commandSource, devServerSource, type SidecarSource, spawnedSource } from "../sidecar/sources.ts";
 import { createSupervisor, type Supervisor } from "../sidecar/supervisor.ts";
 import { isLoopback } from "../transports/guard.ts";
 import { validatePath } from "../transports/path.ts";
-import { serveStdio } from "../transports/stdio.ts";
 import { VERSION } from "../version.ts";
 import { projectArgs } from "./args.ts";
 import { launcher } from "./launcher.ts";
@@ -206,6 +204,8 @@ async function serve(args: CliArgs): Promise<void> {
     () => undefined,
   );
 
+  // Loaded only now, while Python starts: the MCP SDK and the tools are most of the server's code.
+  const { createServer } = await import("../server.ts");
   const context: ServerContext = {
     django: createDjangoService(supervisor, client, watcher && (() => watcher.changedSinceStart())),
     activity: createActivity(),
@@ -225,6 +225,7 @@ async function serve(args: CliArgs): Promise<void> {
     log.info(httpHint(served.url, http));
     return;
   }
+  const { serveStdio } = await import("../transports/stdio.ts");
   const server = createServer(context);
   log.info(`mcp-django ${VERSION}: serving ${label} over stdio`);
   if (process.stdin.isTTY && project) log.info(connectHint(project.root, project.python));
