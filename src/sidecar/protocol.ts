@@ -51,4 +51,6 @@ const responseSchema = z.discriminatedUnion("ok", [
 export const eventSchema = z.object({ type: z.literal("ev"), id: z.string(), kind: z.enum(EVENT_KINDS), data: z.unknown() });
 export type SidecarEvent = z.infer<typeof eventSchema>;
 
-export const incomingSchema = z.union([responseSchema, eventSchema]);
+// By "type" first: every call gets an event and an answer, and a plain union would try (and fail)
+// the answer's schema on every event.
+export const incomingSchema = z.discriminatedUnion("type", [responseSchema, eventSchema]);
