@@ -7,7 +7,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { connectSidecar } from "../src/sidecar/connection.ts";
 import { cleanupAfterAll, cleanupAfterEach } from "./support/cleanup.ts";
 import { type Connected, cliEnv, connect, expectCoreShellCases, shell } from "./support/client.ts";
-import { type DevServer, startDevServer, waitFor } from "./support/devserver.ts";
+import { attachToDevServer, type DevServer, startDevServer, waitFor } from "./support/devserver.ts";
 import { BUN, CLI, EXAMPLE, REPO, VENV_PYTHON } from "./support/paths.ts";
 import { callShell, initialize, startRaw } from "./support/raw.ts";
 import { startMarkers, until } from "./support/wait.ts";
@@ -32,10 +32,7 @@ describe("attached to a running dev server", () => {
   let devServer: DevServer;
   let server: Connected;
   beforeAll(async () => {
-    devServer = await startDevServer();
-    deferAll(() => devServer.stop());
-    server = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
-    deferAll(() => server.close());
+    ({ devServer, server } = await attachToDevServer(deferAll));
   });
 
   test("the shell sees state only the live process has", async () => {
@@ -124,10 +121,7 @@ describe("two MCP servers attached to one dev server", () => {
 
 describe("when the dev server stops and comes back", () => {
   test("the next call falls back to a spawned sidecar with a notice, then re-attaches", async () => {
-    const devServer = await startDevServer();
-    defer(() => devServer.stop());
-    const server = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
-    defer(() => server.close());
+    const { devServer, server } = await attachToDevServer(defer);
     expect((await projectMode(server.client)).mode).toBe("attached");
     await shell(server.client, "x = 1");
     await devServer.stop();

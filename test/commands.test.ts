@@ -10,7 +10,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { CommandHelp, CommandRun, CommandSummary } from "../src/contract/payloads.ts";
 import { cleanupAfterAll } from "./support/cleanup.ts";
 import { type Connected, connect, shell, textOf } from "./support/client.ts";
-import { type DevServer, startDevServer } from "./support/devserver.ts";
+import { attachToDevServer, type DevServer } from "./support/devserver.ts";
 import { copyExample, type ExampleCopy } from "./support/example-copy.ts";
 import { startMarkers, until } from "./support/wait.ts";
 
@@ -282,10 +282,7 @@ describe("attached to a running dev server", () => {
   let devServer: DevServer;
   let attached: Connected;
   beforeAll(async () => {
-    devServer = await startDevServer();
-    deferAll(() => devServer.stop());
-    attached = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
-    deferAll(() => attached.close());
+    ({ devServer, server: attached } = await attachToDevServer(deferAll));
   });
 
   test("a command runs in the dev server, its output captured for the client and not printed on its console", async () => {

@@ -11,7 +11,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { CommandRun, LastError, LogList, Probe } from "../src/contract/payloads.ts";
 import { cleanupAfterAll } from "./support/cleanup.ts";
 import { type Connected, connect, shell, textOf } from "./support/client.ts";
-import { type DevServer, startDevServer } from "./support/devserver.ts";
+import { attachToDevServer, type DevServer } from "./support/devserver.ts";
 import { copyExample, type ExampleCopy } from "./support/example-copy.ts";
 import { startMarkers, until } from "./support/wait.ts";
 
@@ -245,10 +245,7 @@ describe("attached to a running dev server", () => {
   let devServer: DevServer;
   let attached: Connected;
   beforeAll(async () => {
-    devServer = await startDevServer();
-    deferAll(() => devServer.stop());
-    attached = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
-    deferAll(() => attached.close());
+    ({ devServer, server: attached } = await attachToDevServer(deferAll));
   });
 
   test("before any error, last_error says none was recorded since recording started, without an error", async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { cleanupAfterAll, cleanupAfterEach } from "../support/cleanup.ts";
 import { type Connected, connect, shell } from "../support/client.ts";
-import { startDevServer } from "../support/devserver.ts";
+import { attachToDevServer } from "../support/devserver.ts";
 import { connectHttp, startHttp } from "../support/http.ts";
 import { isAlive } from "../support/raw.ts";
 import { startMarkers, until } from "../support/wait.ts";
@@ -112,10 +112,7 @@ describe("code that replaces or closes sys.stdout, over Streamable HTTP with two
 
 describe("inside a dev server, a call stuck in C that the server gave up on", () => {
   test("leaves a fresh session, which the stuck call can't touch when it ends", async () => {
-    const devServer = await startDevServer();
-    defer(() => devServer.stop());
-    const server = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
-    defer(() => server.close());
+    const { server } = await attachToDevServer(defer);
     await shell(server.client, "kept = 1");
 
     // Interrupted after 1 s, the sleep goes on: the server gives up 2 s later and disconnects.

@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Defer } from "./cleanup.ts";
+import { type Connected, connect } from "./client.ts";
 import { EXAMPLE, VENV_PYTHON } from "./paths.ts";
 import { until } from "./wait.ts";
 
@@ -71,4 +73,13 @@ export async function startDevServer(runtimeDir = mkdtempSync(join(tmpdir(), "mc
       rmSync(runtimeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The example's dev server and the CLI attached to it, each stopped by `defer` (after the test, or after them all). */
+export async function attachToDevServer(defer: Defer): Promise<{ devServer: DevServer; server: Connected }> {
+  const devServer = await startDevServer();
+  defer(() => devServer.stop());
+  const server = await connect({ env: { MCP_DJANGO_RUNTIME_DIR: devServer.runtimeDir } });
+  defer(() => server.close());
+  return { devServer, server };
 }
