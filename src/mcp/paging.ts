@@ -75,3 +75,27 @@ export function booleanParameter(params: URLSearchParams, name: string): boolean
   if (text === "false" || text === "0") return false;
   throw new InvalidArgumentError(`${name} must be true or false, not "${text}"`);
 }
+
+/** One group of a summary: its key, how many items, the names of those that have one. */
+export interface Group<K> {
+  key: K;
+  count: number;
+  names: string[];
+}
+
+/** A summary of a long list: `items` grouped by `keyOf`, in order of first appearance; `nameOf` null for an item counted but not named. */
+export function summarize<T, K>(items: readonly T[], keyOf: (item: T) => K, nameOf: (item: T) => string | null): Group<K>[] {
+  const groups = new Map<K, Group<K>>();
+  for (const item of items) {
+    const key = keyOf(item);
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, count: 0, names: [] };
+      groups.set(key, group);
+    }
+    group.count++;
+    const name = nameOf(item);
+    if (name !== null) group.names.push(name);
+  }
+  return [...groups.values()];
+}

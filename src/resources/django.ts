@@ -3,7 +3,7 @@ import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerContext } from "../context.ts";
 import type { AppInfo, ModelInfo } from "../contract/payloads.ts";
 import type { DjangoService } from "../django/service.ts";
-import { booleanParameter, describePage, PAGE_SIZE, pageOf, wholeNumberParameter } from "../mcp/paging.ts";
+import { booleanParameter, describePage, PAGE_SIZE, pageOf, summarize, wholeNumberParameter } from "../mcp/paging.ts";
 import { JSON_MIME, jsonContents, type ResourceRegistry } from "../mcp/resources.ts";
 
 /** Completion values may be asked for on every keystroke: reuse the app list this long. */
@@ -63,17 +63,11 @@ export const MODELS_QUERY = ["offset", "limit", "summary"] as const;
 
 /** Per app, in order of first appearance: how many models, and their class names. */
 export function summarizeModels(models: readonly ModelInfo[]): { app_label: string; count: number; models: string[] }[] {
-  const byApp = new Map<string, { app_label: string; count: number; models: string[] }>();
-  for (const model of models) {
-    let entry = byApp.get(model.app_label);
-    if (!entry) {
-      entry = { app_label: model.app_label, count: 0, models: [] };
-      byApp.set(model.app_label, entry);
-    }
-    entry.count++;
-    entry.models.push(model.model_class);
-  }
-  return [...byApp.values()];
+  return summarize(
+    models,
+    (model) => model.app_label,
+    (model) => model.model_class,
+  ).map(({ key, count, names }) => ({ app_label: key, count, models: names }));
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ServerContext } from "../context.ts";
 import { HTTP_METHODS } from "../contract/constants.ts";
 import { type Route, type RouteList, routeListSchema, routeSchema } from "../contract/payloads.ts";
-import { describePage, PAGE_SIZE, pageInput, pageOf, pageOutput } from "../mcp/paging.ts";
+import { describePage, PAGE_SIZE, pageInput, pageOf, pageOutput, summarize } from "../mcp/paging.ts";
 import type { StrictMcpServer } from "../mcp/strict-server.ts";
 import { answerFrom, structuredResult, toolErrorFrom } from "../mcp/tool-results.ts";
 import { validated } from "../mcp/validated.ts";
@@ -39,17 +39,11 @@ export type RoutePage = z.infer<typeof routePageSchema>;
 
 /** The matching routes per namespace, in order of first appearance. */
 export function summarizeRoutes(routes: readonly Route[]): NamespaceSummary[] {
-  const byNamespace = new Map<string | null, NamespaceSummary>();
-  for (const route of routes) {
-    let entry = byNamespace.get(route.namespace);
-    if (!entry) {
-      entry = { namespace: route.namespace, count: 0, names: [] };
-      byNamespace.set(route.namespace, entry);
-    }
-    entry.count++;
-    if (route.name !== null) entry.names.push(route.name);
-  }
-  return [...byNamespace.values()];
+  return summarize(
+    routes,
+    (route) => route.namespace,
+    (route) => route.name,
+  ).map(({ key, count, names }) => ({ namespace: key, count, names }));
 }
 
 /** What list_routes answers for `list` (the routes passing the filters): a page of them, or the summary. */
