@@ -3,8 +3,8 @@ const deeplyFrozen = new WeakSet<object>();
 /**
  * Freezes `value` and every object and array in it; returns it. Answers shared between calls
  * (the introspection cache, answers built from them) are frozen, so a mutation is a TypeError
- * rather than a silent change to later answers, and so that work done on them once (redaction,
- * serialisation) can be remembered by identity: see isDeeplyFrozen.
+ * rather than a silent change to later answers, and so that work done on them once (building an
+ * answer, redacting it) can be remembered by identity: see isDeeplyFrozen.
  */
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== "object" || value === null || deeplyFrozen.has(value)) return value;

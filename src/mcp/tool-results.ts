@@ -28,8 +28,8 @@ const ANSWERS_KEPT_PER_SOURCE = 16;
 /**
  * The answer `build` makes from `source`, made once per `key` while `source` is deeply frozen (an
  * answer of the introspection cache, src/django/cache.ts), and frozen itself: a large list asked
- * for again is not rebuilt, and the parts of it the SDK passes on unchanged are neither redacted
- * (src/mcp/redact.ts) nor, over stdio, serialised (src/transports/serialize.ts) again.
+ * for again is not rebuilt, and the parts of it the SDK passes on unchanged are not redacted again
+ * (src/mcp/redact.ts).
  */
 export function answerFrom(source: object, key: string, build: () => CallToolResult): CallToolResult {
   if (!isDeeplyFrozen(source)) return build();

@@ -5,7 +5,6 @@ import { collectAfterLargeWrite } from "./collect.ts";
 import { type ErrorReply, errorReply, INVALID_REQUEST, idFromEdges, PARSE_ERROR, toMessage } from "./jsonrpc.ts";
 import { maxMessageBytes, tooLargeMessage } from "./limits.ts";
 import { BoundedLines, type Line } from "./lines.ts";
-import { serializeMessage } from "./serialize.ts";
 
 /**
  * Newline-delimited JSON-RPC on a pair of streams, in place of the SDK's StdioServerTransport:
@@ -18,7 +17,7 @@ export function stdioTransport(limit: number, stdin: NodeJS.ReadableStream = pro
 
   const write = (value: unknown) =>
     new Promise<void>((resolve) => {
-      const line = `${serializeMessage(value)}\n`;
+      const line = `${JSON.stringify(value)}\n`;
       collectAfterLargeWrite(line.length);
       if (stdout.write(line)) resolve();
       else stdout.once("drain", resolve);
